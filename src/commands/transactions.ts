@@ -1,0 +1,16 @@
+import { OK } from '../engine/reply.js';
+import type { HandlerMap } from './table.js';
+
+export const transactionCommands: HandlerMap = {
+  multi: (ctx) => ctx.startMulti(),
+  exec: (ctx) => ctx.exec(),
+  discard: (ctx) => ctx.discard(),
+  watch(ctx, argv) {
+    ctx.watch(argv.slice(1));
+    return OK;
+  },
+  unwatch(ctx) {
+    ctx.unwatchAll();
+    return OK;
+  },
+};

@@ -1,0 +1,152 @@
+import { Engine } from '../../src/engine/engine.js';
+import { bytesFromUtf8, type Bytes } from '../../src/engine/bytes.js';
+import { ErrorReply, type Reply } from '../../src/engine/reply.js';
+import type { Session } from '../../src/engine/session.js';
+import type { RespClient } from '../../src/resp/client.js';
+import { encodeReply } from '../../src/resp/encoder.js';
+import { startRealRedis, type RealRedis } from '../../src/testing/real-redis.js';
+import { VERSION_DIFFERENCES } from './differences.js';
+
+export type Arg = string | Buffer;
+
+function toBytes(a: Arg): Bytes {
+  return typeof a === 'string' ? bytesFromUtf8(a) : a.toString('latin1');
+}
+
+function show(r: Reply, proto: 2 | 3): string {
+  return JSON.stringify(encodeReply(r, proto));
+}
+
+/**
+ * Sends the same commands to the embedded engine and to a real redis-server and compares
+ * the replies byte for byte (RESP), in the manner of miniredis's integration tests.
+ * A mismatch is accepted only when VERSION_DIFFERENCES explains it.
+ */
+export class Differential {
+  engine: Engine;
+  session: Session;
+  client: RespClient;
+  proto: 2 | 3 = 2;
+  /** Counts commands compared, so a suite can assert it exercised something. */
+  compared = 0;
+
+  private constructor(
+    readonly real: RealRedis,
+    client: RespClient,
+  ) {
+    this.client = client;
+    this.engine = new Engine({ timers: false });
+    this.session = this.engine.createSession();
+  }
+
+  static async start(extraArgs: string[] = []): Promise<Differential> {
+    const real = await startRealRedis(extraArgs);
+    return new Differential(real, await real.client());
+  }
+
+  async stop(): Promise<void> {
+    this.client.close();
+    this.engine.close();
+    await this.real.stop();
+  }
+
+  /** Fresh state on both sides: empty data, db 0, RESP2, default config. */
+  async reset(): Promise<void> {
+    this.client.close();
+    this.client = await this.real.client();
+    await this.client.call('FLUSHALL');
+    await this.client.call('CONFIG', 'RESETSTAT');
+    this.engine.close();
+    this.engine = new Engine({ timers: false });
+    this.session = this.engine.createSession();
+    this.proto = 2;
+  }
+
+  /** Runs argv on both; returns [ours, theirs]. */
+  async both(...args: Arg[]): Promise<[Reply, Reply]> {
+    const argv = args.map(toBytes);
+    const theirs = await this.client.call(...argv);
+    const ours = await this.session.execute(argv);
+    if (argv[0]!.toLowerCase() === 'hello' && !(theirs instanceof ErrorReply) && argv[1] !== undefined) {
+      this.proto = argv[1] === '3' ? 3 : 2;
+    }
+    this.compared++;
+    return [ours, theirs];
+  }
+
+  /** Exact comparison (RESP bytes). */
+  async do(...args: Arg[]): Promise<Reply> {
+    const [ours, theirs] = await this.both(...args);
+    this.assertSame(args, ours, theirs);
+    return ours;
+  }
+
+  /** Compares with top-level arrays sorted (for replies whose order Redis leaves unspecified). */
+  async doSorted(...args: Arg[]): Promise<Reply> {
+    const [ours, theirs] = await this.both(...args);
+    this.assertSame(args, sortReply(ours), sortReply(theirs));
+    return ours;
+  }
+
+  /** Both replies must be errors (messages may differ only if `exact` is false). */
+  async error(...args: Arg[]): Promise<Reply> {
+    const [ours, theirs] = await this.both(...args);
+    if (!(theirs instanceof ErrorReply)) throw new Error(`real redis did not fail: ${args.join(' ')}`);
+    this.assertSame(args, ours, theirs);
+    return ours;
+  }
+
+  /** Compares only the shape: same type, same length for arrays (for random replies). */
+  async doShape(...args: Arg[]): Promise<Reply> {
+    const [ours, theirs] = await this.both(...args);
+    const shape = (r: Reply): string =>
+      Array.isArray(r) ? `array(${r.length})` : r === null ? 'null' : r instanceof ErrorReply ? `error(${r.message})` : typeof r;
+    if (shape(ours) !== shape(theirs)) {
+      throw new Error(`shape differs for ${args.join(' ')}: ours ${shape(ours)} theirs ${shape(theirs)}`);
+    }
+    return ours;
+  }
+
+  /**
+   * Runs a script of commands, one per line, words split on spaces (use do() for binary or
+   * spaced arguments). Lines starting with '#' are comments; a line prefixed with
+   * "sorted " is compared with doSorted.
+   */
+  async script(text: string): Promise<void> {
+    for (const raw of text.split('\n')) {
+      const line = raw.trim();
+      if (!line || line.startsWith('#')) continue;
+      if (line.startsWith('sorted ')) await this.doSorted(...splitWords(line.slice(7)));
+      else await this.do(...splitWords(line));
+    }
+  }
+
+  private assertSame(args: Arg[], ours: Reply, theirs: Reply): void {
+    const a = encodeReply(ours, this.proto);
+    const b = encodeReply(theirs, this.proto);
+    if (a === b) return;
+    const argv = args.map(toBytes);
+    if (VERSION_DIFFERENCES.some((d) => d.explains(argv, ours, theirs))) return;
+    throw new Error(
+      `reply differs for: ${args.map((x) => JSON.stringify(String(x))).join(' ')}\n  ours:   ${show(ours, this.proto)}\n  redis:  ${show(theirs, this.proto)}`,
+    );
+  }
+}
+
+/** Splits on whitespace, honouring "double quotes" for arguments with spaces. */
+export function splitWords(line: string): string[] {
+  const out: string[] = [];
+  const re = /"((?:[^"\\]|\\.)*)"|(\S+)/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(line))) out.push(m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : m[2]!);
+  return out;
+}
+
+function sortReply(r: Reply): Reply {
+  if (!Array.isArray(r)) return r;
+  return [...r].sort((x, y) => {
+    const a = encodeReply(x, 2);
+    const b = encodeReply(y, 2);
+    return a < b ? -1 : a > b ? 1 : 0;
+  });
+}
