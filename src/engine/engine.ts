@@ -8,6 +8,7 @@ import { initObjectClock, touchObjectClock } from './evict.js';
 import { ActiveExpireState, activeExpireCycle } from './expire.js';
 import { notifyKeyspaceEvent } from './notify.js';
 import { PubSub } from './pubsub.js';
+import { ScanCursors } from './scan.js';
 
 /** Something that wants every write as the command to re-run (AOF, replicas, tests). */
 export type PropagationListener = (dbIndex: number, argv: Bytes[]) => void;
@@ -70,6 +71,8 @@ export class Engine {
   readonly activeExpire = new ActiveExpireState();
   /** Pub/sub registry: channels, patterns, shard channels. */
   readonly pubsub = new PubSub();
+  /** SCAN/HSCAN/SSCAN/ZSCAN iteration snapshots. */
+  readonly scanCursors = new ScanCursors();
 
   constructor(options: EngineOptions = {}) {
     this.config = Object.assign(new Config(), options.config ?? {});

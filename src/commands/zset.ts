@@ -1,0 +1,3 @@
+import type { HandlerMap } from './table.js';
+
+export const zsetCommands: HandlerMap = {};
