@@ -1,0 +1,874 @@
+import fs from 'node:fs';
+import { ByteCursor } from '../io/cursor.js';
+import { CorruptError, FormatError, NeedMoreData, TruncatedError } from '../io/errors.js';
+import * as C from './constants.js';
+import { Crc64 } from './crc64.js';
+import { lzfDecompress } from './lzf.js';
+import { decodeIntset, decodeListpack, decodeZiplist, decodeZipmap } from './packed.js';
+import type { RdbKeyInfo, RdbVisitor, StreamGroup, StreamId, StreamMeta } from './types.js';
+
+/** Where the parser is between units. */
+type State =
+  | { kind: 'header' }
+  | { kind: 'top' }
+  | { kind: 'elements'; rdbType: number; remaining: number }
+  | { kind: 'quicklist'; rdbType: number; remaining: number }
+  | { kind: 'stream-nodes'; rdbType: number; remaining: number; lastMaster: StreamId | null }
+  | { kind: 'stream-meta'; rdbType: number }
+  | { kind: 'hash-md'; remaining: number; minExpire: number; preGa: boolean }
+  | { kind: 'done' };
+
+const MODULE_CHARSET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/** The 9-character module name encoded in the top 54 bits of a module id. */
+export function moduleNameFromId(id: bigint): string {
+  let name = '';
+  for (let i = 0; i < 9; i++) name += MODULE_CHARSET[Number((id >> BigInt(64 - 6 * (i + 1))) & 63n)];
+  return name;
+}
+
+export interface RdbParserOptions {
+  /** Verify the CRC64 trailer (default true). */
+  checksum?: boolean;
+  /** Treat the input as an AOF preamble: stop right after EOF + checksum. */
+  preamble?: boolean;
+}
+
+/**
+ * Streaming RDB parser. Feed it chunks; it calls the visitor as records complete. It parses
+ * one unit at a time (an opcode record, a key header, one element, one packed blob) and only
+ * consumes a unit once it is entirely in the window, so it can stop at any byte and resume
+ * when more arrives. Memory is bounded by the largest single unit, not by the file or the key.
+ */
+export class RdbParser {
+  version = 0;
+  magic: 'REDIS' | 'VALKEY' = 'REDIS';
+  private state: State = { kind: 'header' };
+  private window: Buffer = Buffer.alloc(0);
+  /** File offset of window[0]. */
+  private base = 0;
+  private readonly crc = new Crc64();
+  private readonly checkCrc: boolean;
+  private db = 0;
+  private pendingExpire: number | null = null;
+  private pendingIdle: number | null = null;
+  private pendingFreq: number | null = null;
+  private key: RdbKeyInfo | null = null;
+  private keyStarted = false;
+  /** Bytes the current unit needs beyond the window (from NeedMoreData), to batch chunks. */
+  private shortBy = 0;
+  private pendingChunks: Buffer[] = [];
+  private pendingBytes = 0;
+  /** Where the parser stopped (absolute offset); for a preamble, where the AOF tail begins. */
+  endOffset = -1;
+  keysRead = 0;
+  emptyKeysSkipped = 0;
+
+  constructor(
+    private readonly visitor: RdbVisitor,
+    options: RdbParserOptions = {},
+  ) {
+    this.checkCrc = options.checksum ?? true;
+  }
+
+  get done(): boolean {
+    return this.state.kind === 'done';
+  }
+
+  /** Offset of the first byte not yet consumed. */
+  get offset(): number {
+    return this.base;
+  }
+
+  /** The bytes of the window after the end of the RDB (the AOF tail of a preamble file). */
+  get rest(): Buffer {
+    return this.window;
+  }
+
+  feed(chunk: Buffer): void {
+    if (this.state.kind === 'done') {
+      this.window = this.window.length ? Buffer.concat([this.window, chunk]) : chunk;
+      return;
+    }
+    if (this.shortBy > 0) {
+      // Gather chunks until the unit can complete, then join once (no quadratic copying).
+      this.pendingChunks.push(chunk);
+      this.pendingBytes += chunk.length;
+      if (this.pendingBytes < this.shortBy) return;
+      this.window = Buffer.concat([this.window, ...this.pendingChunks]);
+      this.pendingChunks = [];
+      this.pendingBytes = 0;
+      this.shortBy = 0;
+    } else {
+      this.window = this.window.length ? Buffer.concat([this.window, chunk]) : chunk;
+    }
+    this.run(false);
+  }
+
+  /** No more input: anything unfinished is truncation. */
+  end(): void {
+    if (this.pendingChunks.length) {
+      this.window = Buffer.concat([this.window, ...this.pendingChunks]);
+      this.pendingChunks = [];
+      this.shortBy = 0;
+    }
+    this.run(true);
+    if (this.state.kind !== 'done') {
+      throw new TruncatedError(this.base + this.window.length, this.context(), 'more data before EOF (0xff)');
+    }
+  }
+
+  private context(): string {
+    if (this.key) return `reading ${this.key.type} value of key ${JSON.stringify(this.key.key)} in db ${this.key.db}`;
+    return this.state.kind === 'header' ? 'reading the header' : 'reading the next record';
+  }
+
+  private run(final: boolean): void {
+    const cur = new ByteCursor(this.window, this.base, final);
+    let committed = 0;
+    try {
+      while (this.state.kind !== 'done') {
+        cur.pos = committed;
+        this.step(cur);
+        committed = cur.pos;
+      }
+    } catch (e) {
+      if (!(e instanceof NeedMoreData)) throw this.decorate(e, cur);
+      if (final) {
+        throw new TruncatedError(this.base + this.window.length, this.context(), `${e.needed} more byte(s)`);
+      }
+      this.shortBy = e.needed;
+    }
+    // The CRC covers consumed bytes; the EOF step already folded its own bytes in.
+    if (this.state.kind !== 'done') this.crc.update(this.window, 0, committed);
+    this.base += committed;
+    this.window = this.window.subarray(committed);
+  }
+
+  private decorate(e: unknown, cur: ByteCursor): unknown {
+    if (e instanceof FormatError) return e;
+    if (e instanceof RangeError) return new CorruptError(e.message, cur.offset, this.context());
+    return e;
+  }
+
+  private corrupt(reason: string, cur: ByteCursor, at = cur.offset): never {
+    throw new CorruptError(reason, at, this.context());
+  }
+
+  // --- primitives -----------------------------------------------------------------------
+
+  /** rdbLoadLen: returns the length, or -(encoding+1) for a special string encoding. */
+  private len(cur: ByteCursor): number {
+    const b = cur.u8();
+    const type = (b & 0xc0) >> 6;
+    if (type === C.RDB_ENCVAL) return -((b & 0x3f) + 1);
+    if (type === C.RDB_6BITLEN) return b & 0x3f;
+    if (type === C.RDB_14BITLEN) return ((b & 0x3f) << 8) | cur.u8();
+    if (b === C.RDB_32BITLEN) return cur.u32be();
+    if (b === C.RDB_64BITLEN) {
+      const v = cur.u64be();
+      if (v > BigInt(Number.MAX_SAFE_INTEGER)) this.corrupt(`length ${v} is too large`, cur);
+      return Number(v);
+    }
+    this.corrupt(`unknown length encoding byte 0x${b.toString(16)}`, cur, cur.offset - 1);
+  }
+
+  /** A plain length (special encodings are corruption here). */
+  private plainLen(cur: ByteCursor, what: string): number {
+    const at = cur.offset;
+    const n = this.len(cur);
+    if (n < 0) this.corrupt(`expected a length for ${what}, found a string encoding`, cur, at);
+    return n;
+  }
+
+  private lenBig(cur: ByteCursor): bigint {
+    const b = cur.buf[cur.pos];
+    if (b === C.RDB_64BITLEN) {
+      cur.pos++;
+      return cur.u64be();
+    }
+    return BigInt(this.plainLen(cur, 'a number'));
+  }
+
+  /** rdbGenericLoadStringObject as an engine byte string. */
+  private str(cur: ByteCursor): string {
+    const at = cur.offset;
+    const n = this.len(cur);
+    if (n >= 0) return cur.latin1(n);
+    switch (-n - 1) {
+      case C.RDB_ENC_INT8:
+        return String(cur.i8());
+      case C.RDB_ENC_INT16:
+        return String(cur.i16le());
+      case C.RDB_ENC_INT32:
+        return String(cur.i32le());
+      case C.RDB_ENC_LZF: {
+        const clen = this.plainLen(cur, 'LZF compressed length');
+        const ulen = this.plainLen(cur, 'LZF uncompressed length');
+        const data = cur.bytes(clen);
+        const out = lzfDecompress(data, ulen);
+        if (!out) this.corrupt('invalid LZF compressed string', cur, at);
+        return out.toString('latin1');
+      }
+      default:
+        this.corrupt(`unknown string encoding ${-n - 1}`, cur, at);
+    }
+  }
+
+  /** A string as raw bytes (packed blobs). */
+  private blob(cur: ByteCursor): { buf: Buffer; offset: number } {
+    const at = cur.offset;
+    const n = this.len(cur);
+    if (n >= 0) {
+      const offset = cur.offset;
+      return { buf: cur.bytes(n), offset };
+    }
+    if (-n - 1 === C.RDB_ENC_LZF) {
+      const clen = this.plainLen(cur, 'LZF compressed length');
+      const ulen = this.plainLen(cur, 'LZF uncompressed length');
+      const offset = cur.offset;
+      const out = lzfDecompress(cur.bytes(clen), ulen);
+      if (!out) this.corrupt('invalid LZF compressed string', cur, at);
+      return { buf: out, offset };
+    }
+    // An integer-encoded "blob": re-read it as a string.
+    cur.pos = at - cur.base;
+    const s = this.str(cur);
+    return { buf: Buffer.from(s, 'latin1'), offset: at };
+  }
+
+  private rawId(cur: ByteCursor): StreamId {
+    const ms = cur.u64be();
+    const seq = cur.u64be();
+    return { ms, seq };
+  }
+
+  private double(cur: ByteCursor): number {
+    // RDB_TYPE_ZSET v1 score: 1-byte length, 253 NaN, 254 +inf, 255 -inf, else ASCII.
+    const at = cur.offset;
+    const n = cur.u8();
+    if (n === 253) return NaN;
+    if (n === 254) return Infinity;
+    if (n === 255) return -Infinity;
+    const s = cur.latin1(n);
+    const v = Number(s);
+    if (Number.isNaN(v) && s !== 'nan') this.corrupt(`invalid score ${JSON.stringify(s)}`, cur, at);
+    return v;
+  }
+
+  private ms(cur: ByteCursor): number {
+    return Number(cur.i64le());
+  }
+
+  // --- units ----------------------------------------------------------------------------
+
+  private step(cur: ByteCursor): void {
+    const st = this.state;
+    switch (st.kind) {
+      case 'header':
+        return this.readHeader(cur);
+      case 'top':
+        return this.readRecord(cur);
+      case 'elements':
+        return this.readElement(cur, st);
+      case 'quicklist':
+        return this.readQuicklistNode(cur, st);
+      case 'stream-nodes':
+        return this.readStreamNode(cur, st);
+      case 'stream-meta':
+        return this.readStreamMeta(cur, st.rdbType);
+      case 'hash-md':
+        return this.readHashMetadataField(cur, st);
+      case 'done':
+        return;
+    }
+  }
+
+  private readHeader(cur: ByteCursor): void {
+    cur.need(9);
+    const head = cur.buf.toString('latin1', 0, 9);
+    if (head.startsWith('REDIS')) {
+      const digits = head.slice(5, 9);
+      if (!/^\d{4}$/.test(digits)) this.corrupt(`bad RDB version ${JSON.stringify(digits)}`, cur, 5);
+      this.version = Number(digits);
+      cur.pos = 9;
+    } else if (head.startsWith('VALKEY')) {
+      const digits = head.slice(6, 9);
+      this.magic = 'VALKEY';
+      this.version = Number(digits);
+      throw new CorruptError(
+        `Valkey RDB format version ${digits} (Valkey 9+) is not supported; Valkey 7 and 8 files (REDIS0011) are`,
+        6,
+        'reading the header',
+      );
+    } else {
+      this.corrupt(`not an RDB file: expected "REDIS" magic, found ${JSON.stringify(head.slice(0, 5))}`, cur, 0);
+    }
+    if (this.version < 1 || this.version > C.RDB_VERSION_MAX) {
+      this.corrupt(`unsupported RDB version ${this.version} (this reader knows 1 to ${C.RDB_VERSION_MAX})`, cur, 5);
+    }
+    this.state = { kind: 'top' };
+    this.visitor.onHeader?.(this.magic, this.version);
+  }
+
+  private readRecord(cur: ByteCursor): void {
+    const at = cur.offset;
+    const type = cur.u8();
+    switch (type) {
+      case C.RDB_OPCODE_EXPIRETIME:
+        this.pendingExpire = cur.i32le() * 1000;
+        return;
+      case C.RDB_OPCODE_EXPIRETIME_MS:
+        this.pendingExpire = this.ms(cur);
+        return;
+      case C.RDB_OPCODE_FREQ:
+        this.pendingFreq = cur.u8();
+        return;
+      case C.RDB_OPCODE_IDLE:
+        this.pendingIdle = this.plainLen(cur, 'IDLE');
+        return;
+      case C.RDB_OPCODE_EOF:
+        return this.readEof(cur, at);
+      case C.RDB_OPCODE_SELECTDB: {
+        const db = this.plainLen(cur, 'SELECTDB');
+        this.db = db;
+        this.visitor.onSelectDb?.(db);
+        return;
+      }
+      case C.RDB_OPCODE_RESIZEDB: {
+        const size = this.plainLen(cur, 'RESIZEDB size');
+        const expires = this.plainLen(cur, 'RESIZEDB expires');
+        this.visitor.onResizeDb?.(size, expires);
+        return;
+      }
+      case C.RDB_OPCODE_AUX: {
+        const k = this.str(cur);
+        const v = this.str(cur);
+        this.visitor.onAux?.(k, v);
+        return;
+      }
+      case C.RDB_OPCODE_MODULE_AUX: {
+        const start = cur.pos;
+        const id = this.lenBig(cur);
+        const whenOpcode = this.plainLen(cur, 'module aux when-opcode');
+        if (whenOpcode !== C.RDB_MODULE_OPCODE_UINT) this.corrupt('module aux "when" is not an unsigned integer', cur);
+        this.plainLen(cur, 'module aux when');
+        this.skipModuleValue(cur);
+        this.visitor.onModuleAux?.(moduleNameFromId(id), Buffer.from(cur.buf.subarray(start, cur.pos)));
+        return;
+      }
+      case C.RDB_OPCODE_FUNCTION_PRE_GA:
+        this.corrupt('Pre-release function format not supported', cur, at);
+      // falls through (corrupt throws)
+      case C.RDB_OPCODE_FUNCTION2: {
+        const code = this.str(cur);
+        this.visitor.onFunction?.(code);
+        return;
+      }
+      case C.RDB_OPCODE_SLOT_INFO: {
+        const slot = this.plainLen(cur, 'slot id');
+        const size = this.plainLen(cur, 'slot size');
+        const expires = this.plainLen(cur, 'slot expires size');
+        this.visitor.onSlotInfo?.(slot, size, expires);
+        return;
+      }
+      default:
+        return this.readKey(cur, type, at);
+    }
+  }
+
+  private readEof(cur: ByteCursor, eofAt: number): void {
+    let checksum: { stored: bigint; computed: bigint } | null = null;
+    if (this.version >= 5) {
+      const stored = cur.u64le();
+      // Fold everything before the trailer (this unit's EOF byte included) into the CRC.
+      this.crc.update(cur.buf, 0, eofAt - cur.base + 1);
+      if (stored !== 0n && this.checkCrc) {
+        checksum = { stored, computed: this.crc.value };
+        if (stored !== this.crc.value) {
+          throw new CorruptError(
+            `RDB CRC error: stored checksum ${stored.toString(16).padStart(16, '0')}, computed ${this.crc.value.toString(16).padStart(16, '0')}`,
+            eofAt + 1,
+            'reading the checksum',
+          );
+        }
+      }
+    } else {
+      this.crc.update(cur.buf, 0, eofAt - cur.base + 1);
+    }
+    this.state = { kind: 'done' };
+    this.endOffset = cur.offset;
+    this.visitor.onEnd?.(checksum, cur.offset);
+  }
+
+  private readKey(cur: ByteCursor, type: number, at: number): void {
+    if (!(type in C.TYPE_NAMES)) {
+      this.corrupt(`unknown RDB object type ${type} (0x${type.toString(16)})`, cur, at);
+    }
+    if (type === C.RDB_TYPE_MODULE_PRE_GA) this.corrupt('pre-release module format (type 6) is not supported', cur, at);
+    const key = this.str(cur);
+    const info: RdbKeyInfo = {
+      db: this.db,
+      key,
+      rdbType: type,
+      type: C.TYPE_NAMES[type]!,
+      expireAt: this.pendingExpire,
+      idle: this.pendingIdle,
+      freq: this.pendingFreq,
+      offset: at,
+    };
+    this.key = info;
+    this.keyStarted = false;
+    const v = this.visitor;
+    switch (type) {
+      case C.RDB_TYPE_STRING: {
+        const value = this.str(cur);
+        this.startKey();
+        v.onString?.(value);
+        return this.finishKey();
+      }
+      case C.RDB_TYPE_LIST:
+      case C.RDB_TYPE_SET:
+      case C.RDB_TYPE_ZSET:
+      case C.RDB_TYPE_ZSET_2:
+      case C.RDB_TYPE_HASH: {
+        const n = this.plainLen(cur, `${info.type} length`);
+        this.state = { kind: 'elements', rdbType: type, remaining: n };
+        if (n === 0) this.finishKey();
+        return;
+      }
+      case C.RDB_TYPE_LIST_QUICKLIST:
+      case C.RDB_TYPE_LIST_QUICKLIST_2: {
+        const n = this.plainLen(cur, 'quicklist node count');
+        this.state = { kind: 'quicklist', rdbType: type, remaining: n };
+        if (n === 0) this.finishKey();
+        return;
+      }
+      case C.RDB_TYPE_HASH_ZIPMAP:
+      case C.RDB_TYPE_LIST_ZIPLIST:
+      case C.RDB_TYPE_SET_INTSET:
+      case C.RDB_TYPE_ZSET_ZIPLIST:
+      case C.RDB_TYPE_HASH_ZIPLIST:
+      case C.RDB_TYPE_HASH_LISTPACK:
+      case C.RDB_TYPE_ZSET_LISTPACK:
+      case C.RDB_TYPE_SET_LISTPACK:
+        return this.readPacked(cur, type);
+      case C.RDB_TYPE_HASH_LISTPACK_EX:
+      case C.RDB_TYPE_HASH_LISTPACK_EX_PRE_GA:
+        return this.readHashListpackEx(cur, type);
+      case C.RDB_TYPE_HASH_METADATA:
+      case C.RDB_TYPE_HASH_METADATA_PRE_GA: {
+        const preGa = type === C.RDB_TYPE_HASH_METADATA_PRE_GA;
+        const minExpire = preGa ? 0 : this.ms(cur);
+        const n = this.plainLen(cur, 'hash length');
+        this.state = { kind: 'hash-md', remaining: n, minExpire, preGa };
+        if (n === 0) this.finishKey();
+        return;
+      }
+      case C.RDB_TYPE_STREAM_LISTPACKS:
+      case C.RDB_TYPE_STREAM_LISTPACKS_2:
+      case C.RDB_TYPE_STREAM_LISTPACKS_3: {
+        const n = this.plainLen(cur, 'stream listpack count');
+        this.startKey();
+        this.state = { kind: 'stream-nodes', rdbType: type, remaining: n, lastMaster: null };
+        if (n === 0) this.state = { kind: 'stream-meta', rdbType: type };
+        return;
+      }
+      case C.RDB_TYPE_MODULE_2: {
+        const start = cur.pos;
+        const id = this.lenBig(cur);
+        this.skipModuleValue(cur);
+        this.startKey();
+        v.onModuleValue?.(moduleNameFromId(id), Buffer.from(cur.buf.subarray(start, cur.pos)));
+        return this.finishKey();
+      }
+      default:
+        this.corrupt(`unsupported RDB object type ${type}`, cur, at);
+    }
+  }
+
+  private startKey(): void {
+    if (this.keyStarted) return;
+    this.keyStarted = true;
+    this.visitor.onKey?.(this.key!);
+  }
+
+  private finishKey(): void {
+    const info = this.key!;
+    if (this.keyStarted) {
+      this.keysRead++;
+      this.visitor.onKeyEnd?.(info);
+    } else {
+      this.emptyKeysSkipped++;
+      this.visitor.onEmptyKey?.(info);
+    }
+    this.key = null;
+    this.keyStarted = false;
+    this.pendingExpire = null;
+    this.pendingIdle = null;
+    this.pendingFreq = null;
+    this.state = { kind: 'top' };
+  }
+
+  private readElement(cur: ByteCursor, st: { rdbType: number; remaining: number }): void {
+    const v = this.visitor;
+    switch (st.rdbType) {
+      case C.RDB_TYPE_LIST: {
+        const item = this.str(cur);
+        this.startKey();
+        v.onListItem?.(item);
+        break;
+      }
+      case C.RDB_TYPE_SET: {
+        const m = this.str(cur);
+        this.startKey();
+        v.onSetMember?.(m);
+        break;
+      }
+      case C.RDB_TYPE_ZSET: {
+        const m = this.str(cur);
+        const score = this.double(cur);
+        this.startKey();
+        v.onZsetMember?.(m, score);
+        break;
+      }
+      case C.RDB_TYPE_ZSET_2: {
+        const m = this.str(cur);
+        const score = cur.f64le();
+        if (Number.isNaN(score)) this.corrupt('zset score is NaN', cur, cur.offset - 8);
+        this.startKey();
+        v.onZsetMember?.(m, score);
+        break;
+      }
+      case C.RDB_TYPE_HASH: {
+        const f = this.str(cur);
+        const val = this.str(cur);
+        this.startKey();
+        v.onHashField?.(f, val, null);
+        break;
+      }
+    }
+    if (--st.remaining === 0) this.finishKey();
+  }
+
+  private readHashMetadataField(cur: ByteCursor, st: { remaining: number; minExpire: number; preGa: boolean }): void {
+    let ttl = this.lenBig(cur);
+    const f = this.str(cur);
+    const val = this.str(cur);
+    // RDB 12 stores TTLs relative to the key's minimum (0 = none); pre-GA files store them absolute.
+    if (!st.preGa && ttl !== 0n) ttl += BigInt(st.minExpire) - 1n;
+    this.startKey();
+    this.visitor.onHashField?.(f, val, ttl === 0n ? null : Number(ttl));
+    if (--st.remaining === 0) this.finishKey();
+  }
+
+  private readPacked(cur: ByteCursor, type: number): void {
+    const { buf, offset } = this.blob(cur);
+    const v = this.visitor;
+    const what = `${C.RDB_TYPE_LABELS[type]} of key ${JSON.stringify(this.key!.key)}`;
+    switch (type) {
+      case C.RDB_TYPE_LIST_ZIPLIST: {
+        const items = decodeZiplist(buf, offset, what);
+        for (const item of items) {
+          this.startKey();
+          v.onListItem?.(item);
+        }
+        break;
+      }
+      case C.RDB_TYPE_SET_INTSET:
+      case C.RDB_TYPE_SET_LISTPACK: {
+        const members = type === C.RDB_TYPE_SET_INTSET ? decodeIntset(buf, offset, what) : decodeListpack(buf, offset, what);
+        if (type === C.RDB_TYPE_SET_LISTPACK) assertUnique(members, offset, what);
+        for (const m of members) {
+          this.startKey();
+          v.onSetMember?.(m);
+        }
+        break;
+      }
+      case C.RDB_TYPE_ZSET_ZIPLIST:
+      case C.RDB_TYPE_ZSET_LISTPACK: {
+        const flat = type === C.RDB_TYPE_ZSET_ZIPLIST ? decodeZiplist(buf, offset, what) : decodeListpack(buf, offset, what);
+        if (flat.length % 2) throw new CorruptError(`${what} has an odd number of entries`, offset, this.context());
+        const seen = new Set<string>();
+        for (let i = 0; i < flat.length; i += 2) {
+          const m = flat[i]!;
+          if (seen.has(m)) throw new CorruptError(`${what} has a duplicate member`, offset, this.context());
+          seen.add(m);
+          const score = Number(flat[i + 1]);
+          if (Number.isNaN(score) && !/^[+-]?(inf|nan)/i.test(flat[i + 1]!)) {
+            throw new CorruptError(`${what} has an invalid score ${JSON.stringify(flat[i + 1])}`, offset, this.context());
+          }
+          this.startKey();
+          v.onZsetMember?.(m, parseScoreText(flat[i + 1]!));
+        }
+        break;
+      }
+      case C.RDB_TYPE_HASH_ZIPMAP:
+      case C.RDB_TYPE_HASH_ZIPLIST:
+      case C.RDB_TYPE_HASH_LISTPACK: {
+        const flat =
+          type === C.RDB_TYPE_HASH_ZIPMAP
+            ? decodeZipmap(buf, offset, what)
+            : type === C.RDB_TYPE_HASH_ZIPLIST
+              ? decodeZiplist(buf, offset, what)
+              : decodeListpack(buf, offset, what);
+        if (flat.length % 2) throw new CorruptError(`${what} has an odd number of entries`, offset, this.context());
+        const seen = new Set<string>();
+        for (let i = 0; i < flat.length; i += 2) {
+          const f = flat[i]!;
+          if (seen.has(f)) {
+            throw new CorruptError(`${what} has a duplicate field (Hash ziplist integrity check failed)`, offset, this.context());
+          }
+          seen.add(f);
+          this.startKey();
+          v.onHashField?.(f, flat[i + 1]!, null);
+        }
+        break;
+      }
+    }
+    this.finishKey();
+  }
+
+  private readHashListpackEx(cur: ByteCursor, type: number): void {
+    const preGa = type === C.RDB_TYPE_HASH_LISTPACK_EX_PRE_GA;
+    if (!preGa) this.ms(cur); // minExpire: the listpack holds absolute TTLs
+    const { buf, offset } = this.blob(cur);
+    const what = `${C.RDB_TYPE_LABELS[type]} of key ${JSON.stringify(this.key!.key)}`;
+    const flat = decodeListpack(buf, offset, what);
+    if (flat.length % 3) throw new CorruptError(`${what} is not field/value/ttl triplets`, offset, this.context());
+    const seen = new Set<string>();
+    for (let i = 0; i < flat.length; i += 3) {
+      const f = flat[i]!;
+      if (seen.has(f)) throw new CorruptError(`${what} has a duplicate field`, offset, this.context());
+      seen.add(f);
+      const ttl = Number(flat[i + 2]);
+      this.startKey();
+      this.visitor.onHashField?.(f, flat[i + 1]!, ttl === 0 ? null : ttl);
+    }
+    this.finishKey();
+  }
+
+  private readQuicklistNode(cur: ByteCursor, st: { rdbType: number; remaining: number }): void {
+    let container = C.QUICKLIST_NODE_CONTAINER_PACKED;
+    if (st.rdbType === C.RDB_TYPE_LIST_QUICKLIST_2) {
+      const at = cur.offset;
+      container = this.plainLen(cur, 'quicklist node container');
+      if (container !== C.QUICKLIST_NODE_CONTAINER_PACKED && container !== C.QUICKLIST_NODE_CONTAINER_PLAIN) {
+        this.corrupt(`quicklist node has an unknown container ${container}`, cur, at);
+      }
+    }
+    const { buf, offset } = this.blob(cur);
+    const v = this.visitor;
+    if (container === C.QUICKLIST_NODE_CONTAINER_PLAIN) {
+      this.startKey();
+      v.onListItem?.(buf.toString('latin1'));
+    } else {
+      const what = `${C.RDB_TYPE_LABELS[st.rdbType]} node of key ${JSON.stringify(this.key!.key)}`;
+      const items = st.rdbType === C.RDB_TYPE_LIST_QUICKLIST_2 ? decodeListpack(buf, offset, what) : decodeZiplist(buf, offset, what);
+      for (const item of items) {
+        this.startKey();
+        v.onListItem?.(item);
+      }
+    }
+    if (--st.remaining === 0) this.finishKey();
+  }
+
+  private readStreamNode(cur: ByteCursor, st: { rdbType: number; remaining: number; lastMaster: StreamId | null }): void {
+    const nodeAt = cur.offset;
+    const masterKey = this.blob(cur);
+    if (masterKey.buf.length !== 16) this.corrupt(`stream node key is ${masterKey.buf.length} bytes, expected 16`, cur, nodeAt);
+    const master: StreamId = { ms: masterKey.buf.readBigUInt64BE(0), seq: masterKey.buf.readBigUInt64BE(8) };
+    const { buf, offset } = this.blob(cur);
+    const what = `stream listpack of key ${JSON.stringify(this.key!.key)}`;
+    const lp = decodeListpack(buf, offset, what);
+    if (lp.length === 0) throw new CorruptError('empty listpack inside a stream', offset, this.context());
+    if (st.lastMaster && compareIds(master, st.lastMaster) <= 0) {
+      this.corrupt('stream node IDs are not increasing', cur, nodeAt);
+    }
+    st.lastMaster = master;
+    this.emitStreamEntries(lp, master, offset, what);
+    if (--st.remaining === 0) this.state = { kind: 'stream-meta', rdbType: st.rdbType };
+  }
+
+  private emitStreamEntries(lp: string[], master: StreamId, offset: number, what: string): void {
+    const bad = (why: string): never => {
+      throw new CorruptError(`${what}: ${why}`, offset, this.context());
+    };
+    const int = (i: number): number => {
+      const s = lp[i];
+      if (s === undefined) bad('entry runs past the end of the listpack');
+      const n = Number(s);
+      if (!Number.isInteger(n)) bad(`expected an integer, found ${JSON.stringify(s)}`);
+      return n;
+    };
+    // Master entry: count, deleted, num-fields, fields..., 0
+    const count = int(0);
+    const deleted = int(1);
+    const masterFields = int(2);
+    let p = 3;
+    const fieldNames = lp.slice(p, p + masterFields);
+    p += masterFields;
+    if (int(p) !== 0) bad('master entry is not terminated by 0');
+    p++;
+    let live = 0;
+    let dead = 0;
+    while (p < lp.length) {
+      const flags = int(p);
+      const msDelta = BigInt(lp[p + 1] ?? bad('truncated entry'));
+      const seqDelta = BigInt(lp[p + 2] ?? bad('truncated entry'));
+      p += 3;
+      let fields: string[];
+      if (flags & 2 /* SAMEFIELDS */) {
+        fields = [];
+        for (let i = 0; i < masterFields; i++) {
+          const val = lp[p + i];
+          if (val === undefined) bad('entry runs past the end of the listpack');
+          fields.push(fieldNames[i]!, val);
+        }
+        p += masterFields;
+      } else {
+        const n = int(p);
+        p++;
+        if (p + n * 2 > lp.length) bad('entry runs past the end of the listpack');
+        fields = lp.slice(p, p + n * 2);
+        p += n * 2;
+      }
+      p++; // lp-count
+      if (flags & 1 /* DELETED */) {
+        dead++;
+        continue;
+      }
+      live++;
+      this.visitor.onStreamEntry?.({ ms: master.ms + msDelta, seq: master.seq + seqDelta }, fields);
+    }
+    if (p !== lp.length) bad('entries do not end at the listpack end');
+    if (live !== count || dead !== deleted) bad(`master entry says ${count} live and ${deleted} deleted, found ${live} and ${dead}`);
+  }
+
+  private readStreamMeta(cur: ByteCursor, type: number): void {
+    const v2 = type >= C.RDB_TYPE_STREAM_LISTPACKS_2;
+    const v3 = type >= C.RDB_TYPE_STREAM_LISTPACKS_3;
+    const length = this.lenBig(cur);
+    const lastId = { ms: this.lenBig(cur), seq: this.lenBig(cur) };
+    let firstId: StreamId | null = null;
+    let maxDeletedId: StreamId | null = null;
+    let entriesAdded: bigint | null = null;
+    if (v2) {
+      firstId = { ms: this.lenBig(cur), seq: this.lenBig(cur) };
+      maxDeletedId = { ms: this.lenBig(cur), seq: this.lenBig(cur) };
+      entriesAdded = this.lenBig(cur);
+    }
+    const ngroups = this.plainLen(cur, 'stream consumer group count');
+    const groups: StreamGroup[] = [];
+    for (let g = 0; g < ngroups; g++) {
+      const name = this.str(cur);
+      const glast = { ms: this.lenBig(cur), seq: this.lenBig(cur) };
+      const entriesRead = v2 ? this.lenBig(cur) : null;
+      const npel = this.plainLen(cur, 'stream PEL size');
+      const pending = [];
+      for (let i = 0; i < npel; i++) {
+        const id = this.rawId(cur);
+        const deliveryTime = this.ms(cur);
+        const deliveryCount = this.plainLen(cur, 'PEL delivery count');
+        pending.push({ id, deliveryTime, deliveryCount });
+      }
+      const nconsumers = this.plainLen(cur, 'stream consumer count');
+      const consumers = [];
+      for (let c = 0; c < nconsumers; c++) {
+        const cname = this.str(cur);
+        const seenTime = this.ms(cur);
+        const activeTime = v3 ? this.ms(cur) : null;
+        const ncpel = this.plainLen(cur, 'consumer PEL size');
+        const cpending: StreamId[] = [];
+        for (let i = 0; i < ncpel; i++) cpending.push(this.rawId(cur));
+        consumers.push({ name: cname, seenTime, activeTime, pending: cpending });
+      }
+      groups.push({ name, lastId: glast, entriesRead, pending, consumers });
+    }
+    const meta: StreamMeta = { length, lastId, firstId, maxDeletedId, entriesAdded, groups };
+    this.visitor.onStreamMeta?.(meta);
+    this.finishKey();
+  }
+
+  /** Module values: a sequence of typed opcodes up to RDB_MODULE_OPCODE_EOF. */
+  private skipModuleValue(cur: ByteCursor): void {
+    for (;;) {
+      const at = cur.offset;
+      const op = this.plainLen(cur, 'module opcode');
+      switch (op) {
+        case C.RDB_MODULE_OPCODE_EOF:
+          return;
+        case C.RDB_MODULE_OPCODE_SINT:
+        case C.RDB_MODULE_OPCODE_UINT:
+          this.lenBig(cur);
+          break;
+        case C.RDB_MODULE_OPCODE_FLOAT:
+          cur.need(4);
+          cur.pos += 4;
+          break;
+        case C.RDB_MODULE_OPCODE_DOUBLE:
+          cur.need(8);
+          cur.pos += 8;
+          break;
+        case C.RDB_MODULE_OPCODE_STRING:
+          this.str(cur);
+          break;
+        default:
+          this.corrupt(`unknown module opcode ${op}`, cur, at);
+      }
+    }
+  }
+}
+
+function compareIds(a: StreamId, b: StreamId): number {
+  return a.ms < b.ms ? -1 : a.ms > b.ms ? 1 : a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0;
+}
+
+function assertUnique(items: string[], offset: number, what: string): void {
+  if (new Set(items).size !== items.length) throw new CorruptError(`${what} has duplicate members`, offset, what);
+}
+
+function parseScoreText(s: string): number {
+  const lower = s.toLowerCase();
+  if (lower === 'inf' || lower === '+inf') return Infinity;
+  if (lower === '-inf') return -Infinity;
+  return Number(s);
+}
+
+export interface ReadRdbOptions extends RdbParserOptions {
+  chunkSize?: number;
+  /** Called with (bytesRead, totalBytes) as the file streams. */
+  onProgress?: (read: number, total: number) => void;
+}
+
+/** Streams an RDB file through a visitor. Resolves with the parser (for its counters). */
+export async function readRdbFile(path: string, visitor: RdbVisitor, options: ReadRdbOptions = {}): Promise<RdbParser> {
+  const parser = new RdbParser(visitor, options);
+  const fh = await fs.promises.open(path, 'r');
+  try {
+    const total = (await fh.stat()).size;
+    const size = options.chunkSize ?? 1 << 20;
+    let read = 0;
+    for (;;) {
+      const buf = Buffer.allocUnsafe(size);
+      const { bytesRead } = await fh.read(buf, 0, size, read);
+      if (bytesRead === 0) break;
+      read += bytesRead;
+      parser.feed(buf.subarray(0, bytesRead));
+      options.onProgress?.(read, total);
+      if (parser.done && !options.preamble) break;
+    }
+    parser.end();
+    return parser;
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Parses an in-memory RDB (tests, DUMP payloads). */
+export function parseRdbBuffer(buf: Buffer, visitor: RdbVisitor, options: RdbParserOptions = {}): RdbParser {
+  const parser = new RdbParser(visitor, options);
+  parser.feed(buf);
+  parser.end();
+  return parser;
+}

@@ -1,0 +1,87 @@
+import type { Bytes } from '../../engine/bytes.js';
+
+/** Where and what a key is, as the reader found it. */
+export interface RdbKeyInfo {
+  db: number;
+  key: Bytes;
+  /** RDB object type byte (constants.ts RDB_TYPE_*). */
+  rdbType: number;
+  /** Redis type name: string, list, set, zset, hash, stream, module. */
+  type: string;
+  /** Absolute expiry in ms, or null. */
+  expireAt: number | null;
+  /** LRU idle seconds from an IDLE opcode, or null. */
+  idle: number | null;
+  /** LFU counter from a FREQ opcode, or null. */
+  freq: number | null;
+  /** File offset of the type byte. */
+  offset: number;
+}
+
+export interface StreamId {
+  ms: bigint;
+  seq: bigint;
+}
+
+export interface StreamPendingEntry {
+  id: StreamId;
+  deliveryTime: number;
+  deliveryCount: number;
+}
+
+export interface StreamConsumer {
+  name: Bytes;
+  seenTime: number;
+  /** RDB 11+ (stream v3); null when the file predates it. */
+  activeTime: number | null;
+  pending: StreamId[];
+}
+
+export interface StreamGroup {
+  name: Bytes;
+  lastId: StreamId;
+  /** Stream v2+; null for v1. */
+  entriesRead: bigint | null;
+  pending: StreamPendingEntry[];
+  consumers: StreamConsumer[];
+}
+
+export interface StreamMeta {
+  length: bigint;
+  lastId: StreamId;
+  /** Stream v2+ fields; null for v1. */
+  firstId: StreamId | null;
+  maxDeletedId: StreamId | null;
+  entriesAdded: bigint | null;
+  groups: StreamGroup[];
+}
+
+/**
+ * Callbacks of the streaming RDB reader. A key arrives as onKey, then its elements one by
+ * one, then onKeyEnd — so neither the file nor one huge key has to fit in memory.
+ */
+export interface RdbVisitor {
+  onHeader?(magic: 'REDIS' | 'VALKEY', version: number): void;
+  onAux?(key: Bytes, value: Bytes): void;
+  onSelectDb?(db: number): void;
+  onResizeDb?(dbSize: number, expiresSize: number): void;
+  onKey?(info: RdbKeyInfo): void;
+  onString?(value: Bytes): void;
+  onListItem?(value: Bytes): void;
+  onSetMember?(member: Bytes): void;
+  onZsetMember?(member: Bytes, score: number): void;
+  /** expireAt: a hash field's absolute TTL in ms (RDB 12), or null. */
+  onHashField?(field: Bytes, value: Bytes, expireAt: number | null): void;
+  onStreamEntry?(id: StreamId, fields: Bytes[]): void;
+  onStreamMeta?(meta: StreamMeta): void;
+  /** A module value kept opaque: the module id name and the raw value bytes after the type byte. */
+  onModuleValue?(moduleName: string, raw: Buffer): void;
+  onKeyEnd?(info: RdbKeyInfo): void;
+  /** A container key with no elements: Redis 7 skips these on load ("empty keys skipped"). */
+  onEmptyKey?(info: RdbKeyInfo): void;
+  onFunction?(code: Bytes): void;
+  onModuleAux?(moduleName: string, raw: Buffer): void;
+  onSlotInfo?(slot: number, size: number, expiresSize: number): void;
+  /** End of file. checksum null when the version has none or it was saved as 0 (disabled). */
+  onEnd?(checksum: { stored: bigint; computed: bigint } | null, offset: number): void;
+}
