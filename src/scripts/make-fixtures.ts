@@ -101,6 +101,25 @@ async function describe(c: RespClient) {
   return keys;
 }
 
+/** A small dataset (about 1 KB saved) for every-offset truncation and split tests. */
+async function populateSmall(c: RespClient): Promise<void> {
+  await c.call('SET', 'int', '42');
+  await c.call('SET', 'str', 'hello');
+  await c.call('SET', 'lzf', 'abcabcabcabcabcabcabcabcabcabc');
+  await c.call('SET', 'exp', 'v', 'PXAT', String(EXPIRE_2100_MS));
+  await c.call('RPUSH', 'list', 'a', '1', '300000');
+  await c.call('SADD', 'intset', '1', '2', '70000');
+  await c.call('SADD', 'set', 'x', 'y');
+  await c.call('HSET', 'hash', 'f', 'v', 'n', '7');
+  await c.call('ZADD', 'zset', '1.5', 'a', '-inf', 'b');
+  await c.call('XADD', 'stream', '1-1', 'f', 'v');
+  await c.call('XADD', 'stream', '2-1', 'f', 'w');
+  await c.call('XGROUP', 'CREATE', 'stream', 'g', '0');
+  await c.call('XREADGROUP', 'GROUP', 'g', 'c1', 'COUNT', '1', 'STREAMS', 'stream', '>');
+  await c.call('SELECT', '2');
+  await c.call('SET', 'db2key', 'x');
+}
+
 async function main() {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const outDir = path.resolve(here, '../../fixtures/rdb');
@@ -122,6 +141,17 @@ async function main() {
     console.log(`wrote ${name}.rdb with ${keys.length} keys, digest ${text(digest)}`);
   } finally {
     await server.stop();
+  }
+  const smallServer = await startRealRedis();
+  try {
+    const c = await smallServer.client();
+    await populateSmall(c);
+    await c.call('SAVE');
+    c.close();
+    fs.mkdirSync(path.join(outDir, 'small'), { recursive: true });
+    fs.copyFileSync(path.join(smallServer.dir, 'dump.rdb'), path.join(outDir, 'small', `redis-${smallServer.version}-small.rdb`));
+  } finally {
+    await smallServer.stop();
   }
 }
 

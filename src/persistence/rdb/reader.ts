@@ -701,6 +701,12 @@ export class RdbParser {
       if (!Number.isInteger(n)) bad(`expected an integer, found ${JSON.stringify(s)}`);
       return n;
     };
+    const bigintAt = (i: number): bigint => {
+      const s = lp[i];
+      if (s === undefined) bad('entry runs past the end of the listpack');
+      if (!/^-?\d+$/.test(s)) bad(`expected an integer ID delta, found ${JSON.stringify(s)}`);
+      return BigInt(s);
+    };
     // Master entry: count, deleted, num-fields, fields..., 0
     const count = int(0);
     const deleted = int(1);
@@ -714,8 +720,8 @@ export class RdbParser {
     let dead = 0;
     while (p < lp.length) {
       const flags = int(p);
-      const msDelta = BigInt(lp[p + 1] ?? bad('truncated entry'));
-      const seqDelta = BigInt(lp[p + 2] ?? bad('truncated entry'));
+      const msDelta = bigintAt(p + 1);
+      const seqDelta = bigintAt(p + 2);
       p += 3;
       let fields: string[];
       if (flags & 2 /* SAMEFIELDS */) {
