@@ -1,0 +1,251 @@
+import fs from 'node:fs';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Engine } from '../engine/engine.js';
+import type { Bytes } from '../engine/bytes.js';
+import { ErrorReply } from '../engine/reply.js';
+import type { Session } from '../engine/session.js';
+import { runExec } from './exec.js';
+import { runPipe } from './pipe.js';
+import { runPrompt } from './prompt.js';
+import type { FormatOptions, OutputMode } from './reply-format.js';
+
+/**
+ * The redscope command line. `redscope` reads commands from stdin (pipe mode) or shows a
+ * prompt on a terminal; `redscope exec CMD [ARG...]` runs one command. Output follows
+ * redis-cli: typed on a terminal, raw otherwise, --raw / --no-raw to force.
+ *
+ * Exit status: 0 success (error replies included, as redis-cli); 1 an error reply with -e,
+ * or a failure of redscope itself; 2 a usage error.
+ */
+
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+
+/** Thrown for bad option values; reported as one line with exit status 2. */
+export class UsageError extends Error {}
+
+export function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+/** Streams and terminal facts the CLI runs against (tests substitute them). */
+export interface CliIO {
+  stdin: NodeJS.ReadableStream & AsyncIterable<Buffer | string>;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  stdinIsTTY: boolean;
+  stdoutIsTTY: boolean;
+}
+
+/** Options shared by every mode, after parsing. */
+export interface OutputFlags {
+  raw?: boolean;
+  db?: number;
+  resp3?: boolean;
+  delim?: string;
+  cmdDelim?: string;
+}
+
+export interface ExecFlags extends OutputFlags {
+  errorExit?: boolean;
+  repeat?: number;
+  stdinArg?: boolean;
+}
+
+/** What an action does; tests replace these to check parsing alone. */
+export interface CliActions {
+  shell(flags: OutputFlags, io: CliIO): Promise<number>;
+  exec(args: string[], flags: ExecFlags, io: CliIO): Promise<number>;
+}
+
+function parseDb(v: string): number {
+  if (!/^\d+$/.test(v)) throw new InvalidArgumentError('not a database number.');
+  return Number(v);
+}
+
+function parseRepeat(v: string): number {
+  if (!/^\d+$/.test(v) || Number(v) < 1) throw new InvalidArgumentError('not a positive count.');
+  return Number(v);
+}
+
+function addOutputOptions(cmd: Command): Command {
+  return cmd
+    .option('--raw', 'raw replies (the default when stdout is not a terminal)')
+    .option('--no-raw', 'typed replies like redis-cli on a terminal, even when stdout is not one')
+    .option('-n, --db <db>', 'select this database first (0-15)', parseDb)
+    .addOption(new Option('-3, --resp3', 'start in RESP3 (HELLO 3)'))
+    .option('-d, --delim <string>', 'raw mode: delimiter between the elements of an array reply', '\n')
+    .option('-D, --cmd-delim <string>', 'raw mode: delimiter after each reply', '\n');
+}
+
+function defaultIO(): CliIO {
+  return {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdinIsTTY: Boolean(process.stdin.isTTY),
+    stdoutIsTTY: Boolean(process.stdout.isTTY),
+  };
+}
+
+function outputMode(flags: OutputFlags, io: CliIO): OutputMode {
+  if (flags.raw === true) return 'raw';
+  if (flags.raw === false) return 'tty';
+  return io.stdoutIsTTY ? 'tty' : 'raw';
+}
+
+function formatOf(flags: OutputFlags): FormatOptions {
+  return { mbDelim: flags.delim ?? '\n', cmdDelim: flags.cmdDelim ?? '\n' };
+}
+
+/** A fresh engine and session, with -n and -3 applied. */
+function openSession(flags: OutputFlags): { engine: Engine; session: Session } {
+  const engine = new Engine();
+  const session = engine.createSession();
+  if (flags.db !== undefined && flags.db !== 0) {
+    const r = session.execute(['SELECT', String(flags.db)]);
+    if (r instanceof ErrorReply) {
+      engine.close();
+      throw new UsageError(`SELECT ${flags.db} failed: ${r.message}`);
+    }
+  }
+  if (flags.resp3) {
+    const r = session.execute(['HELLO', '3']);
+    if (r instanceof ErrorReply) {
+      engine.close();
+      throw new UsageError(`HELLO 3 failed: ${r.message}`);
+    }
+  }
+  return { engine, session };
+}
+
+async function readAll(stream: AsyncIterable<Buffer | string>): Promise<Bytes> {
+  const parts: Buffer[] = [];
+  for await (const c of stream) parts.push(typeof c === 'string' ? Buffer.from(c, 'latin1') : c);
+  return Buffer.concat(parts).toString('latin1');
+}
+
+export const defaultActions: CliActions = {
+  async shell(flags, io) {
+    const mode = outputMode(flags, io);
+    const { engine, session } = openSession(flags);
+    const version = `redscope ${packageVersion()}`;
+    try {
+      if (io.stdinIsTTY) {
+        return await runPrompt(engine, session, io.stdin, io.stdout, { mode, format: formatOf(flags), version });
+      }
+      return await runPipe(engine, session, io.stdin, io.stdout, { mode, format: formatOf(flags), version });
+    } finally {
+      engine.close();
+    }
+  },
+  async exec(args, flags, io) {
+    const mode = outputMode(flags, io);
+    const lastArg = flags.stdinArg ? await readAll(io.stdin) : undefined;
+    const { engine, session } = openSession(flags);
+    try {
+      return await runExec(engine, session, args, io.stdout, io.stderr, {
+        mode,
+        format: formatOf(flags),
+        version: `redscope ${packageVersion()}`,
+        errorExit: flags.errorExit,
+        repeat: flags.repeat,
+        lastArg,
+      });
+    } finally {
+      engine.close();
+    }
+  },
+};
+
+/**
+ * The commander program. `result.code` holds the exit status once parseAsync() resolves.
+ * Call .exitOverride() on it (main does) to get CommanderErrors instead of process.exit().
+ */
+export function buildProgram(
+  io: CliIO = defaultIO(),
+  actions: CliActions = defaultActions,
+): Command & { result: { code: number } } {
+  const result = { code: EXIT_OK };
+  const program = new Command('redscope') as Command & { result: { code: number } };
+  program.result = result;
+  program
+    .description(
+      'An embedded Redis 7.2-compatible engine.\n' +
+        'With stdin not a terminal, runs one command per line and prints what redis-cli prints;\n' +
+        'on a terminal, opens an interactive prompt.',
+    )
+    .version(packageVersion(), '-v, --version', 'print the version')
+    .enablePositionalOptions()
+    .showSuggestionAfterError(false)
+    .allowExcessArguments(false);
+  addOutputOptions(program);
+  program.action(async (flags: OutputFlags) => {
+    result.code = await actions.shell(flags, io);
+  });
+
+  const exec = new Command('exec')
+    .description('run one command on a fresh in-process engine and print its reply like `redis-cli CMD ARG...`')
+    .argument('<command>', 'the command name, e.g. GET')
+    .argument('[args...]', 'its arguments (UTF-8 text, passed as bytes)')
+    .passThroughOptions()
+    .option('-e, --error-exit', 'exit 1 and print the error on stderr when the reply is an error (redis-cli -e)')
+    .option('-r, --repeat <n>', 'run the command n times', parseRepeat)
+    .option('-x, --stdin-arg', 'read the last argument from stdin (raw bytes)');
+  addOutputOptions(exec);
+  exec.action(async (command: string, args: string[], flags: ExecFlags) => {
+    // Options given before `exec` apply too; the ones after it win.
+    const merged: ExecFlags = { ...program.opts<OutputFlags>(), ...pickDefined(flags, exec) };
+    result.code = await actions.exec([command, ...args], merged, io);
+  });
+  program.addCommand(exec);
+  return program;
+}
+
+/** The options the user set on a subcommand (not its defaults), so the parent's can show through. */
+function pickDefined(flags: ExecFlags, cmd: Command): ExecFlags {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(flags)) {
+    if (v !== undefined && cmd.getOptionValueSource(k) !== 'default') out[k] = v;
+  }
+  return out as ExecFlags;
+}
+
+function oneLine(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
+
+/** Entry point of bin/redscope.js: parses argv, runs, sets process.exitCode. */
+export async function main(argv: string[] = process.argv, io: CliIO = defaultIO()): Promise<number> {
+  const program = buildProgram(io);
+  program.exitOverride();
+  program.configureOutput({
+    writeOut: (s) => io.stdout.write(s),
+    writeErr: (s) => io.stderr.write(s),
+  });
+  let code: number;
+  try {
+    await program.parseAsync(argv);
+    code = program.result.code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and version end with code 0; everything else commander rejects is usage.
+      code = e.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    } else if (e instanceof UsageError) {
+      io.stderr.write(`redscope: ${e.message}\n`);
+      code = EXIT_USAGE;
+    } else {
+      io.stderr.write(`redscope: ${oneLine(e)}\n`);
+      code = EXIT_FAILURE;
+    }
+  }
+  process.exitCode = code;
+  return code;
+}

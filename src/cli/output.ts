@@ -1,0 +1,46 @@
+import type { Sink } from './runner.js';
+
+/**
+ * Batched output to a stream: replies are collected and written in large chunks (one
+ * write per ~64 KiB, or when the caller flushes), as engine byte strings → raw bytes.
+ */
+export class StreamSink implements Sink {
+  private parts: string[] = [];
+  private size = 0;
+  private broken = false;
+
+  constructor(
+    private readonly stream: NodeJS.WritableStream,
+    private readonly limit = 1 << 16,
+  ) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      // The reader went away (e.g. `| head`): stop writing, as redis-cli ignores SIGPIPE.
+      if (e.code === 'EPIPE') this.broken = true;
+      else throw e;
+    });
+  }
+
+  write(s: string): void {
+    this.parts.push(s);
+    this.size += s.length;
+    if (this.size >= this.limit) this.flush();
+  }
+
+  /** Writes what is buffered; resolves when the stream can take more. */
+  flush(): void | Promise<void> {
+    if (this.size === 0 && this.parts.length === 0) return;
+    const data = this.parts.length === 1 ? this.parts[0]! : this.parts.join('');
+    this.parts = [];
+    this.size = 0;
+    if (this.broken || data.length === 0) return;
+    const ok = this.stream.write(Buffer.from(data, 'latin1'));
+    if (!ok) return new Promise<void>((resolve) => this.stream.once('drain', () => resolve()));
+  }
+
+  /** Flushes and waits until everything handed to the stream has been written out. */
+  async end(): Promise<void> {
+    await this.flush();
+    if (this.broken) return;
+    await new Promise<void>((resolve) => this.stream.write('', () => resolve()));
+  }
+}
