@@ -3,7 +3,11 @@ import { globMatch } from './glob.js';
 import { PushReply } from './reply.js';
 import type { Session } from './session.js';
 
-/** Channel and pattern subscriptions across sessions (pubsub.c). */
+/**
+ * Channel and pattern subscriptions across sessions (pubsub.c). The maps hold, per channel
+ * (or pattern), the subscribed sessions in subscription order; each Session mirrors its own
+ * subscriptions in session.channels / patterns / shardChannels.
+ */
 export class PubSub {
   readonly channels = new Map<Bytes, Set<Session>>();
   readonly patterns = new Map<Bytes, Set<Session>>();
@@ -19,11 +23,13 @@ export class PubSub {
         receivers++;
       }
     }
-    for (const [pattern, sessions] of this.patterns) {
-      if (!globMatch(pattern, channel)) continue;
-      for (const s of sessions) {
-        s.push(new PushReply(['pmessage', pattern, channel, message]));
-        receivers++;
+    if (this.patterns.size !== 0) {
+      for (const [pattern, sessions] of this.patterns) {
+        if (!globMatch(pattern, channel)) continue;
+        for (const s of sessions) {
+          s.push(new PushReply(['pmessage', pattern, channel, message]));
+          receivers++;
+        }
       }
     }
     return receivers;
@@ -35,5 +41,27 @@ export class PubSub {
     if (!subs) return 0;
     for (const s of subs) s.push(new PushReply(['smessage', channel, message]));
     return subs.size;
+  }
+
+  /** True when anybody would receive a message on a channel (cheap test before formatting events). */
+  get hasSubscribers(): boolean {
+    return this.channels.size !== 0 || this.patterns.size !== 0;
+  }
+
+  /** Adds `s` to `map[name]`; false when it was already there. */
+  static add(map: Map<Bytes, Set<Session>>, name: Bytes, s: Session): boolean {
+    let set = map.get(name);
+    if (!set) map.set(name, (set = new Set()));
+    if (set.has(s)) return false;
+    set.add(s);
+    return true;
+  }
+
+  /** Removes `s` from `map[name]`, dropping empty entries; false when it was not there. */
+  static remove(map: Map<Bytes, Set<Session>>, name: Bytes, s: Session): boolean {
+    const set = map.get(name);
+    if (!set || !set.delete(s)) return false;
+    if (set.size === 0) map.delete(name);
+    return true;
   }
 }
