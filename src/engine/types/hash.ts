@@ -1,0 +1,193 @@
+import type { Bytes } from '../bytes.js';
+import type { Config } from '../config.js';
+import type { RedisObject } from '../object.js';
+
+export type HashEncoding = 'listpack' | 'hashtable';
+
+/** Thresholds a hash reads (a Config satisfies it). */
+export type HashLimits = Pick<Config, 'hashMaxListpackEntries' | 'hashMaxListpackValue'>;
+
+/**
+ * The hashtable encoding: fields and values in parallel arrays plus a field → index map,
+ * so lookups, inserts, deletes (swap with last) and random picks are O(1).
+ */
+export class IndexedMap {
+  readonly fields: Bytes[] = [];
+  readonly values: Bytes[] = [];
+  /** field → position; also what HSCAN iterates. */
+  readonly index = new Map<Bytes, number>();
+
+  get size(): number {
+    return this.fields.length;
+  }
+
+  get(f: Bytes): Bytes | undefined {
+    const i = this.index.get(f);
+    return i === undefined ? undefined : this.values[i];
+  }
+
+  /** True when the field was new. */
+  set(f: Bytes, v: Bytes): boolean {
+    const i = this.index.get(f);
+    if (i !== undefined) {
+      this.values[i] = v;
+      return false;
+    }
+    this.index.set(f, this.fields.length);
+    this.fields.push(f);
+    this.values.push(v);
+    return true;
+  }
+
+  delete(f: Bytes): boolean {
+    const i = this.index.get(f);
+    if (i === undefined) return false;
+    const lastF = this.fields.pop()!;
+    const lastV = this.values.pop()!;
+    if (i < this.fields.length) {
+      this.fields[i] = lastF;
+      this.values[i] = lastV;
+      this.index.set(lastF, i);
+    }
+    this.index.delete(f);
+    return true;
+  }
+}
+
+/**
+ * A hash value (t_hash.c). `listpack` (insertion order) while small, `hashtable` once it has
+ * more than hash-max-listpack-entries fields or a field/value longer than
+ * hash-max-listpack-value bytes; never converted back.
+ */
+export class HashObject implements RedisObject {
+  readonly type = 'hash' as const;
+  lru = 0;
+  encoding: HashEncoding;
+  lp: Map<Bytes, Bytes> | null = null;
+  ht: IndexedMap | null = null;
+
+  constructor(encoding: HashEncoding = 'listpack') {
+    this.encoding = encoding;
+    if (encoding === 'listpack') this.lp = new Map();
+    else this.ht = new IndexedMap();
+  }
+
+  /**
+   * A hash as the RDB loader builds it from field/value pairs: a listpack unless there are
+   * more than hash-max-listpack-entries pairs or some field/value is too long.
+   */
+  static fromEntries(entries: Iterable<[Bytes, Bytes]>, limits: HashLimits, count?: number): HashObject {
+    const arr = Array.isArray(entries) ? (entries as Array<[Bytes, Bytes]>) : [...entries];
+    const n = count ?? arr.length;
+    const o = new HashObject(n > limits.hashMaxListpackEntries ? 'hashtable' : 'listpack');
+    for (const [f, v] of arr) {
+      if (
+        o.encoding === 'listpack' &&
+        (f.length > limits.hashMaxListpackValue || v.length > limits.hashMaxListpackValue)
+      ) {
+        o.convertTo('hashtable');
+      }
+      if (o.encoding === 'listpack') o.lp!.set(f, v);
+      else o.ht!.set(f, v);
+    }
+    return o;
+  }
+
+  get size(): number {
+    return this.encoding === 'listpack' ? this.lp!.size : this.ht!.size;
+  }
+
+  /** Field/value pairs in encoding order (insertion order for listpack). */
+  *entries(): IterableIterator<[Bytes, Bytes]> {
+    if (this.encoding === 'listpack') {
+      yield* this.lp!;
+    } else {
+      const ht = this.ht!;
+      for (let i = 0; i < ht.fields.length; i++) yield [ht.fields[i]!, ht.values[i]!];
+    }
+  }
+
+  fields(): Bytes[] {
+    return this.encoding === 'listpack' ? [...this.lp!.keys()] : this.ht!.fields.slice();
+  }
+
+  values(): Bytes[] {
+    return this.encoding === 'listpack' ? [...this.lp!.values()] : this.ht!.values.slice();
+  }
+
+  get(f: Bytes): Bytes | undefined {
+    return this.encoding === 'listpack' ? this.lp!.get(f) : this.ht!.get(f);
+  }
+
+  has(f: Bytes): boolean {
+    return this.encoding === 'listpack' ? this.lp!.has(f) : this.ht!.index.has(f);
+  }
+
+  /**
+   * hashTypeTryConversion over argv[start..end]: too many pairs, or any argument longer
+   * than hash-max-listpack-value, converts a listpack to a hashtable before writing.
+   */
+  tryConversion(argv: readonly Bytes[], start: number, end: number, limits: HashLimits): void {
+    if (this.encoding !== 'listpack') return;
+    if (Math.floor((end - start + 1) / 2) > limits.hashMaxListpackEntries) {
+      this.convertTo('hashtable');
+      return;
+    }
+    const max = limits.hashMaxListpackValue;
+    for (let i = start; i <= end; i++) {
+      if (argv[i]!.length > max) {
+        this.convertTo('hashtable');
+        return;
+      }
+    }
+  }
+
+  /** hashTypeSet: true when the field was updated, false when inserted. */
+  set(f: Bytes, v: Bytes, limits: HashLimits): boolean {
+    if (this.encoding === 'listpack') {
+      if (f.length > limits.hashMaxListpackValue || v.length > limits.hashMaxListpackValue) {
+        this.convertTo('hashtable');
+        return !this.ht!.set(f, v);
+      }
+      const lp = this.lp!;
+      const update = lp.has(f);
+      lp.set(f, v);
+      if (!update && lp.size > limits.hashMaxListpackEntries) this.convertTo('hashtable');
+      return update;
+    }
+    return !this.ht!.set(f, v);
+  }
+
+  delete(f: Bytes): boolean {
+    return this.encoding === 'listpack' ? this.lp!.delete(f) : this.ht!.delete(f);
+  }
+
+  convertTo(enc: HashEncoding): void {
+    if (enc === this.encoding) return;
+    if (enc === 'hashtable') {
+      const ht = new IndexedMap();
+      for (const [f, v] of this.lp!) ht.set(f, v);
+      this.ht = ht;
+      this.lp = null;
+    } else {
+      const lp = new Map<Bytes, Bytes>();
+      const ht = this.ht!;
+      for (let i = 0; i < ht.fields.length; i++) lp.set(ht.fields[i]!, ht.values[i]!);
+      this.lp = lp;
+      this.ht = null;
+    }
+    this.encoding = enc;
+  }
+
+  /** A deep copy with the same encoding (hashTypeDup). */
+  clone(): HashObject {
+    const c = new HashObject(this.encoding);
+    if (this.encoding === 'listpack') c.lp = new Map(this.lp!);
+    else {
+      const src = this.ht!;
+      const dst = c.ht!;
+      for (let i = 0; i < src.fields.length; i++) dst.set(src.fields[i]!, src.values[i]!);
+    }
+    return c;
+  }
+}
