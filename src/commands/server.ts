@@ -1,3 +1,805 @@
-import type { HandlerMap } from './table.js';
+import os from 'node:os';
+import type { Bytes } from '../engine/bytes.js';
+import { CONFIG_PARAMS, type Config, type ConfigParam } from '../engine/config.js';
+import { SYNTAX_ERROR, wrongArity } from '../engine/errors.js';
+import { globMatch } from '../engine/glob.js';
+import { INVALID_EVENT_CLASS, keyspaceEventsToString, parseKeyspaceEvents } from '../engine/notify.js';
+import { parseStrictInt } from '../engine/object.js';
+import {
+  ErrorReply, MapReply, OK, SetReply, StatusReply, VerbatimReply, type Reply,
+} from '../engine/reply.js';
+import type { Session } from '../engine/session.js';
+import { lruClock } from '../engine/evict.js';
+import { REDIS_VERSION } from './connection.js';
+import { commandHasKeys, getCommandKeys } from './keys.js';
+import { helpReply } from './pubsub.js';
+import type { ArgSpec, CommandDocs, CommandSpec, KeySpec } from './spec.js';
+import type { CommandEntry, HandlerMap } from './table.js';
 
-export const serverCommands: HandlerMap = {};
+// --- errors ------------------------------------------------------------------------------
+
+const NO_CONFIG_FILE = new ErrorReply('ERR The server is running without a config file');
+const INVALID_COMMAND = new ErrorReply('ERR Invalid command specified');
+const NO_KEY_ARGUMENTS = new ErrorReply('ERR The command has no key arguments');
+const INVALID_ARGUMENTS = new ErrorReply('ERR Invalid arguments specified for command');
+const INVALID_ARG_COUNT = new ErrorReply('ERR Invalid number of arguments specified for command');
+
+function unknownConfigOption(name: Bytes): ErrorReply {
+  return new ErrorReply(`ERR Unknown option or number of arguments for CONFIG SET - '${name}'`);
+}
+function configSetFailed(name: Bytes, why: string): ErrorReply {
+  return new ErrorReply(`ERR CONFIG SET failed (possibly related to argument '${name}') - ${why}`);
+}
+
+// --- CONFIG ------------------------------------------------------------------------------
+
+const INT_MAX = 2147483647;
+const INT_MIN = -2147483648;
+const LONG_MAX = 9223372036854775807n;
+
+/** What Redis's config.c says about each parameter the engine keeps (type, bounds, flags). */
+interface ParamRule {
+  kind: 'int' | 'memory' | 'bool' | 'enum' | 'string' | 'special';
+  min?: bigint;
+  max?: bigint;
+  /** Redis's enum order (its error message lists them in this order). */
+  enumValues?: readonly string[];
+  immutable?: boolean;
+  /** PROTECTED_CONFIG: refused while enable-protected-configs is no (the default). */
+  protected?: boolean;
+}
+
+const I = (min: number | bigint, max: number | bigint): ParamRule => ({ kind: 'int', min: BigInt(min), max: BigInt(max) });
+const M = (min: number | bigint, max: number | bigint): ParamRule => ({ kind: 'memory', min: BigInt(min), max: BigInt(max) });
+
+const RULES: Record<string, ParamRule> = {
+  'hash-max-listpack-entries': I(0, LONG_MAX),
+  'hash-max-listpack-value': M(0, LONG_MAX),
+  'list-max-listpack-size': I(INT_MIN, INT_MAX),
+  'list-compress-depth': I(0, INT_MAX),
+  'set-max-intset-entries': I(0, LONG_MAX),
+  'set-max-listpack-entries': I(0, LONG_MAX),
+  'set-max-listpack-value': M(0, LONG_MAX),
+  'zset-max-listpack-entries': I(0, LONG_MAX),
+  'zset-max-listpack-value': M(0, LONG_MAX),
+  'stream-node-max-bytes': M(0, LONG_MAX),
+  'stream-node-max-entries': I(0, LONG_MAX),
+  'hll-sparse-max-bytes': M(0, LONG_MAX),
+  maxmemory: M(0, 18446744073709551615n),
+  'maxmemory-policy': {
+    kind: 'enum',
+    enumValues: ['volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl', 'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'noeviction'],
+  },
+  'maxmemory-samples': I(1, INT_MAX),
+  'lfu-log-factor': I(0, INT_MAX),
+  'lfu-decay-time': I(0, INT_MAX),
+  hz: I(0, INT_MAX),
+  'active-expire-effort': I(1, 10),
+  databases: { kind: 'int', immutable: true },
+  'busy-reply-threshold': I(0, LONG_MAX),
+  'notify-keyspace-events': { kind: 'special' },
+  dir: { kind: 'string', protected: true },
+  dbfilename: { kind: 'string', protected: true },
+  appendonly: { kind: 'bool' },
+  appendfilename: { kind: 'string', immutable: true },
+  appenddirname: { kind: 'string', immutable: true },
+  appendfsync: { kind: 'enum', enumValues: ['everysec', 'always', 'no'] },
+  'aof-use-rdb-preamble': { kind: 'bool' },
+  'aof-timestamp-enabled': { kind: 'bool' },
+  save: { kind: 'special' },
+  requirepass: { kind: 'string' },
+  rdbcompression: { kind: 'bool' },
+  rdbchecksum: { kind: 'bool', immutable: true },
+  'sanitize-dump-payload': { kind: 'enum', enumValues: ['no', 'yes', 'clients'] },
+  'lazyfree-lazy-user-del': { kind: 'bool' },
+  'lazyfree-lazy-user-flush': { kind: 'bool' },
+  'proto-max-bulk-len': M(1024 * 1024, LONG_MAX),
+  timeout: I(0, INT_MAX),
+  port: I(0, 65535),
+  bind: { kind: 'string' },
+};
+
+function ruleOf(p: ConfigParam): ParamRule {
+  return RULES[p.name] ?? { kind: p.kind === 'memory' ? 'memory' : p.kind, min: p.min !== undefined ? BigInt(p.min) : undefined, max: p.max !== undefined ? BigInt(p.max) : undefined, enumValues: p.enumValues, immutable: p.immutable };
+}
+
+/** Every name CONFIG GET patterns see: canonical names and aliases, each with its param. */
+const CONFIG_NAMES: Array<[string, ConfigParam]> = [];
+const CONFIG_BY_NAME = new Map<string, ConfigParam>();
+for (const p of CONFIG_PARAMS) {
+  CONFIG_NAMES.push([p.name, p]);
+  CONFIG_BY_NAME.set(p.name, p);
+  for (const a of p.aliases) {
+    CONFIG_NAMES.push([a, p]);
+    CONFIG_BY_NAME.set(a, p);
+  }
+}
+
+/** memtoull: digits with an optional b/k/kb/m/mb/g/gb unit; null when malformed. */
+export function parseMemory(s: Bytes): bigint | null {
+  const m = /^(\d*)(b|k|kb|m|mb|g|gb)?$/i.exec(s);
+  if (!m) return null;
+  const digits = m[1]!;
+  if (digits.length > 127) return null;
+  const mul: Record<string, bigint> = { b: 1n, k: 1000n, kb: 1024n, m: 1000000n, mb: 1048576n, g: 1000000000n, gb: 1073741824n };
+  const v = digits === '' ? 0n : BigInt(digits);
+  if (v > 18446744073709551615n) return null;
+  return (v * (mul[(m[2] ?? 'b').toLowerCase()] ?? 1n)) & 0xffffffffffffffffn;
+}
+
+function formatConfigValue(p: ConfigParam, config: Config): string {
+  const v = config[p.field];
+  if (typeof v === 'boolean') return v ? 'yes' : 'no';
+  return String(v);
+}
+
+/** Parses one CONFIG SET value: the value to store, or the reason it is refused. */
+function parseConfigValue(p: ConfigParam, raw: Bytes): { value: unknown } | { error: string } {
+  const rule = ruleOf(p);
+  switch (rule.kind) {
+    case 'bool': {
+      const v = raw.toLowerCase();
+      if (v === 'yes') return { value: true };
+      if (v === 'no') return { value: false };
+      return { error: "argument must be 'yes' or 'no'" };
+    }
+    case 'enum': {
+      const v = raw.toLowerCase();
+      if (rule.enumValues!.includes(v)) return { value: v };
+      return { error: `argument(s) must be one of the following: ${rule.enumValues!.join(', ')}` };
+    }
+    case 'int':
+    case 'memory': {
+      let n: bigint | null;
+      if (rule.kind === 'memory') {
+        n = parseMemory(raw);
+        if (n === null) return { error: 'argument must be a memory value' };
+        if (n > LONG_MAX && rule.max !== undefined && rule.max <= LONG_MAX) n -= 18446744073709551616n;
+      } else {
+        n = parseStrictInt(raw);
+        if (n === null) return { error: "argument couldn't be parsed into an integer" };
+      }
+      if ((rule.min !== undefined && n < rule.min) || (rule.max !== undefined && n > rule.max)) {
+        return { error: `argument must be between ${rule.min} and ${rule.max} inclusive` };
+      }
+      return { value: Number(n) };
+    }
+    case 'special':
+      if (p.name === 'notify-keyspace-events') {
+        const flags = parseKeyspaceEvents(raw);
+        if (flags === null) return { error: INVALID_EVENT_CLASS };
+        return { value: keyspaceEventsToString(flags) };
+      }
+      if (p.name === 'save') {
+        // Pairs of "<seconds> <changes>" (or empty to disable).
+        const parts = raw.split(' ').filter((x) => x !== '');
+        if (parts.length % 2 !== 0) return { error: 'Invalid save parameters' };
+        for (const x of parts) {
+          const n = parseStrictInt(x);
+          if (n === null || n < 0n) return { error: 'Invalid save parameters' };
+        }
+        return { value: parts.join(' ') };
+      }
+      return { value: raw };
+    default:
+      return { value: raw };
+  }
+}
+
+function configGet(ctx: Session, argv: Bytes[]): Reply {
+  const config = ctx.engine.config;
+  const matches: Array<[string, ConfigParam]> = [];
+  const seen = new Set<string>();
+  const addMatch = (name: string, p: ConfigParam) => {
+    const k = name.toLowerCase();
+    if (seen.has(k)) return;
+    seen.add(k);
+    matches.push([name, p]);
+  };
+  for (let i = 2; i < argv.length; i++) {
+    const pattern = argv[i]!;
+    if (!/[*?[]/.test(pattern)) {
+      const p = CONFIG_BY_NAME.get(pattern.toLowerCase());
+      if (p) addMatch(pattern, p);
+      continue;
+    }
+    for (const [name, p] of CONFIG_NAMES) {
+      if (globMatch(pattern, name, true)) addMatch(name, p);
+    }
+  }
+  return new MapReply(matches.map(([name, p]) => [name, formatConfigValue(p, config)]));
+}
+
+function configSet(ctx: Session, argv: Bytes[]): Reply {
+  if (argv.length % 2 !== 0) return SYNTAX_ERROR;
+  const config = ctx.engine.config;
+  const updates: Array<[ConfigParam, unknown]> = [];
+  const seen = new Set<ConfigParam>();
+  for (let i = 2; i < argv.length; i += 2) {
+    const name = argv[i]!;
+    const p = CONFIG_BY_NAME.get(name.toLowerCase());
+    if (!p) return unknownConfigOption(name);
+    const rule = ruleOf(p);
+    if (rule.immutable) return configSetFailed(name, "can't set immutable config");
+    if (rule.protected) return configSetFailed(name, "can't set protected config");
+    if (seen.has(p)) return configSetFailed(name, 'duplicate parameter');
+    seen.add(p);
+    const parsed = parseConfigValue(p, argv[i + 1]!);
+    if ('error' in parsed) return configSetFailed(name, parsed.error);
+    updates.push([p, parsed.value]);
+  }
+  // All values parsed: apply them together (CONFIG SET is atomic).
+  for (const [p, value] of updates) (config as unknown as Record<string, unknown>)[p.field] = value;
+  return OK;
+}
+
+function resetStats(ctx: Session): void {
+  const engine = ctx.engine;
+  const s = engine.stats;
+  s.totalCommands = 0;
+  s.expiredKeys = 0;
+  s.evictedKeys = 0;
+  s.keyspaceHits = 0;
+  s.keyspaceMisses = 0;
+  s.totalConnections = 0;
+  engine.commandStats.clear();
+  engine.activeExpire.statExpiredStalePerc = 0;
+  engine.activeExpire.statTimeCapReached = 0;
+  errorStats(ctx).clear();
+}
+
+const CONFIG_HELP = [
+  'GET <pattern>',
+  '    Return parameters matching the glob-like <pattern> and their values.',
+  'SET <directive> <value>',
+  '    Set the configuration <directive> to <value>.',
+  'RESETSTAT',
+  '    Reset statistics reported by the INFO command.',
+  'REWRITE',
+  '    Rewrite the configuration file.',
+];
+
+// --- COMMAND -----------------------------------------------------------------------------
+
+const status = (xs: readonly string[]) => new SetReply(xs.map((x) => new StatusReply(x)));
+
+/** True when the entry (or, for a container, any of its subcommands) has a handler. */
+function isImplemented(e: CommandEntry): boolean {
+  if (e.handler) return true;
+  if (e.subcommands) for (const s of e.subcommands.values()) if (s.handler) return true;
+  return false;
+}
+
+function implementedSubs(e: CommandEntry): CommandEntry[] {
+  return e.subcommands ? [...e.subcommands.values()].filter((s) => s.handler) : [];
+}
+
+function keySpecReply(k: KeySpec): Reply {
+  const entries: Array<[Reply, Reply]> = [];
+  if (k.notes !== undefined) entries.push(['notes', k.notes]);
+  entries.push(['flags', status(k.flags)]);
+  const bs = k.begin_search;
+  entries.push(['begin_search', new MapReply([['type', bs.type], ['spec', new MapReply(Object.entries(bs.spec).map(([a, b]) => [a, b as Reply]))]])]);
+  const fk = k.find_keys;
+  entries.push(['find_keys', new MapReply([['type', fk.type], ['spec', new MapReply(Object.entries(fk.spec).map(([a, b]) => [a, b as Reply]))]])]);
+  return new MapReply(entries);
+}
+
+/** addReplyCommandInfo. */
+function commandInfoReply(e: CommandEntry): Reply {
+  const s = e.spec;
+  const subs = implementedSubs(e);
+  return [
+    s.name,
+    s.arity,
+    status(s.flags),
+    s.firstKey,
+    s.lastKey,
+    s.step,
+    status(s.aclCategories),
+    new SetReply(s.tips.slice()),
+    new SetReply(s.keySpecs.map(keySpecReply)),
+    subs.length ? subs.map(commandInfoReply) : new SetReply([]),
+  ];
+}
+
+function argReply(a: ArgSpec): Reply {
+  const entries: Array<[Reply, Reply]> = [];
+  for (const [k, v] of Object.entries(a)) {
+    if (v === undefined) continue;
+    if (k === 'flags') entries.push([k, status(v as string[])]);
+    else if (k === 'arguments') entries.push([k, (v as ArgSpec[]).map(argReply)]);
+    else entries.push([k, v as Reply]);
+  }
+  return new MapReply(entries);
+}
+
+/** addReplyCommandDocs. */
+function commandDocsReply(e: CommandEntry): Reply {
+  const d: CommandDocs = e.spec.docs;
+  const entries: Array<[Reply, Reply]> = [];
+  if (d.summary !== undefined) entries.push(['summary', d.summary]);
+  if (d.since !== undefined) entries.push(['since', d.since]);
+  entries.push(['group', d.group]);
+  if (d.complexity !== undefined) entries.push(['complexity', d.complexity]);
+  if (d.doc_flags) entries.push(['doc_flags', status(d.doc_flags)]);
+  if (d.deprecated_since !== undefined) entries.push(['deprecated_since', d.deprecated_since]);
+  if (d.replaced_by !== undefined) entries.push(['replaced_by', d.replaced_by]);
+  if (d.history) entries.push(['history', new SetReply(d.history.map(([v, t]) => [v, t]))]);
+  if (d.arguments) entries.push(['arguments', d.arguments.map(argReply)]);
+  const subs = implementedSubs(e);
+  if (subs.length) entries.push(['subcommands', new MapReply(subs.map((s) => [s.fullName, commandDocsReply(s)]))]);
+  return new MapReply(entries);
+}
+
+/** lookupCommandBySds: "get", or "config|get" for a subcommand. Only implemented ones. */
+function lookupByFullName(ctx: Session, name: Bytes): CommandEntry | undefined {
+  const parts = name.toLowerCase().split('|');
+  if (parts.length > 2) return undefined;
+  const top = ctx.engine.commands.get(parts[0]!);
+  if (!top || !isImplemented(top)) return undefined;
+  if (parts.length === 1) return top;
+  const sub = top.subcommands?.get(parts[1]!);
+  return sub && sub.handler ? sub : undefined;
+}
+
+function* implementedEntries(ctx: Session): Generator<CommandEntry> {
+  for (const e of ctx.engine.commands.entries.values()) if (isImplemented(e)) yield e;
+}
+
+function getKeysReply(ctx: Session, argv: Bytes[], withFlags: boolean): Reply {
+  const args = argv.slice(2);
+  const entry = ctx.engine.commands.lookup(args);
+  if (!entry || !(entry.handler || (entry.subcommands && isImplemented(entry)))) return INVALID_COMMAND;
+  const spec: CommandSpec = entry.spec;
+  if (!commandHasKeys(spec)) return NO_KEY_ARGUMENTS;
+  if ((spec.arity > 0 && spec.arity !== args.length) || args.length < -spec.arity) return INVALID_ARG_COUNT;
+  const keys = getCommandKeys(spec, args);
+  if (!keys || keys.length === 0) {
+    return spec.flags.includes('no_mandatory_keys') ? [] : INVALID_ARGUMENTS;
+  }
+  return keys.map((k) => (withFlags ? [args[k.pos]!, status(k.flags)] : args[k.pos]!));
+}
+
+const COMMAND_HELP = [
+  '(no subcommand)',
+  "    Return details about all Redis commands.",
+  'COUNT',
+  '    Return the total number of commands in this Redis server.',
+  'LIST',
+  '    Return a list of all commands in this Redis server.',
+  'INFO [<command-name> ...]',
+  '    Return details about multiple Redis commands.',
+  '    If no command names are given, documentation details for all',
+  '    commands are returned.',
+  'DOCS [<command-name> ...]',
+  '    Return documentation details about multiple Redis commands.',
+  '    If no command names are given, documentation details for all',
+  '    commands are returned.',
+  'GETKEYS <full-command>',
+  '    Return the keys from a full Redis command.',
+  'GETKEYSANDFLAGS <full-command>',
+  '    Return the keys and the access flags from a full Redis command.',
+];
+
+// --- INFO --------------------------------------------------------------------------------
+
+/** Error replies counted per code for INFO errorstats (kept per engine). */
+const errorStatsByEngine = new WeakMap<object, Map<string, number>>();
+function errorStats(ctx: Session): Map<string, number> {
+  let m = errorStatsByEngine.get(ctx.engine);
+  if (!m) errorStatsByEngine.set(ctx.engine, (m = new Map()));
+  return m;
+}
+
+function human(bytes: number): string {
+  if (bytes < 1024) return `${bytes}B`;
+  const units = ['K', 'M', 'G', 'T', 'P'];
+  let v = bytes / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(2)}${units[i]}`;
+}
+
+const RUN_ID = Array.from({ length: 40 }, () => '0123456789abcdef'[Math.floor(Math.random() * 16)]).join('');
+const REPL_ID = Array.from({ length: 40 }, () => '0123456789abcdef'[Math.floor(Math.random() * 16)]).join('');
+
+type Section = [string, Array<[string, string | number]>];
+
+function infoSections(ctx: Session, wanted: (name: string) => boolean): Section[] {
+  const engine = ctx.engine;
+  const config = engine.config;
+  const now = engine.mstime();
+  const out: Section[] = [];
+  const uptime = Math.floor((now - engine.startTime) / 1000);
+  const sessions = [...engine.sessions];
+  const mem = process.memoryUsage();
+  const used = mem.heapUsed;
+  const cpu = process.cpuUsage();
+
+  if (wanted('server')) {
+    out.push(['Server', [
+      ['redis_version', REDIS_VERSION],
+      ['redis_git_sha1', '00000000'],
+      ['redis_git_dirty', 0],
+      ['redis_build_id', '0'],
+      ['redis_mode', 'standalone'],
+      ['os', `${os.type()} ${os.release()} ${os.arch()}`],
+      ['arch_bits', 64],
+      ['monotonic_clock', 'POSIX clock_gettime'],
+      ['multiplexing_api', 'embedded'],
+      ['atomicvar_api', 'c11-builtin'],
+      ['gcc_version', '0.0.0'],
+      ['process_id', process.pid],
+      ['process_supervised', 'no'],
+      ['run_id', RUN_ID],
+      ['tcp_port', 0],
+      ['server_time_usec', now * 1000],
+      ['uptime_in_seconds', uptime],
+      ['uptime_in_days', Math.floor(uptime / 86400)],
+      ['hz', config.hz],
+      ['configured_hz', config.hz],
+      ['lru_clock', lruClock(engine)],
+      ['executable', process.execPath],
+      ['config_file', ''],
+      ['io_threads_active', 0],
+    ]]);
+  }
+  if (wanted('clients')) {
+    let blocked = 0;
+    let pubsub = 0;
+    let watching = 0;
+    let watchedKeys = 0;
+    let blockingKeys = 0;
+    for (const s of sessions) {
+      if (s.blocked) blocked++;
+      if (s.subscriptionCount + s.shardChannels.size > 0) pubsub++;
+      if (s.watched.length) watching++;
+    }
+    for (const db of engine.dbs) {
+      watchedKeys += db.watchedKeys.size;
+      blockingKeys += db.blockingKeys.size;
+    }
+    out.push(['Clients', [
+      ['connected_clients', sessions.length],
+      ['cluster_connections', 0],
+      ['maxclients', 10000],
+      ['client_recent_max_input_buffer', 0],
+      ['client_recent_max_output_buffer', 0],
+      ['blocked_clients', blocked],
+      ['tracking_clients', 0],
+      ['pubsub_clients', pubsub],
+      ['watching_clients', watching],
+      ['clients_in_timeout_table', sessions.filter((s) => s.blocked && s.blocked.request.deadline > 0).length],
+      ['total_watched_keys', watchedKeys],
+      ['total_blocking_keys', blockingKeys],
+      ['total_blocking_keys_on_nokey', 0],
+    ]]);
+  }
+  if (wanted('memory')) {
+    out.push(['Memory', [
+      ['used_memory', used],
+      ['used_memory_human', human(used)],
+      ['used_memory_rss', mem.rss],
+      ['used_memory_rss_human', human(mem.rss)],
+      ['used_memory_peak', used],
+      ['used_memory_peak_human', human(used)],
+      ['used_memory_peak_perc', '100.00%'],
+      ['used_memory_overhead', 0],
+      ['used_memory_startup', 0],
+      ['used_memory_dataset', used],
+      ['used_memory_dataset_perc', '100.00%'],
+      ['allocator_allocated', mem.heapTotal],
+      ['allocator_active', mem.heapTotal],
+      ['allocator_resident', mem.rss],
+      ['total_system_memory', os.totalmem()],
+      ['total_system_memory_human', human(os.totalmem())],
+      ['used_memory_lua', 0],
+      ['used_memory_vm_eval', 0],
+      ['used_memory_lua_human', '0B'],
+      ['used_memory_scripts_eval', 0],
+      ['number_of_cached_scripts', 0],
+      ['number_of_functions', 0],
+      ['number_of_libraries', 0],
+      ['used_memory_vm_functions', 0],
+      ['used_memory_vm_total', 0],
+      ['used_memory_vm_total_human', '0B'],
+      ['used_memory_functions', 0],
+      ['used_memory_scripts', 0],
+      ['used_memory_scripts_human', '0B'],
+      ['maxmemory', config.maxmemory],
+      ['maxmemory_human', human(config.maxmemory)],
+      ['maxmemory_policy', config.maxmemoryPolicy],
+      ['allocator_frag_ratio', '1.00'],
+      ['allocator_frag_bytes', 0],
+      ['allocator_rss_ratio', '1.00'],
+      ['allocator_rss_bytes', 0],
+      ['rss_overhead_ratio', '1.00'],
+      ['rss_overhead_bytes', 0],
+      ['mem_fragmentation_ratio', (mem.rss / Math.max(1, used)).toFixed(2)],
+      ['mem_fragmentation_bytes', mem.rss - used],
+      ['mem_not_counted_for_evict', 0],
+      ['mem_replication_backlog', 0],
+      ['mem_total_replication_buffers', 0],
+      ['mem_clients_slaves', 0],
+      ['mem_clients_normal', 0],
+      ['mem_cluster_links', 0],
+      ['mem_aof_buffer', 0],
+      ['mem_allocator', 'v8'],
+      ['active_defrag_running', 0],
+      ['lazyfree_pending_objects', 0],
+      ['lazyfreed_objects', 0],
+    ]]);
+  }
+  if (wanted('persistence')) {
+    out.push(['Persistence', [
+      ['loading', 0],
+      ['async_loading', 0],
+      ['current_cow_peak', 0],
+      ['current_cow_size', 0],
+      ['current_cow_size_age', 0],
+      ['current_fork_perc', '0.00'],
+      ['current_save_keys_processed', 0],
+      ['current_save_keys_total', 0],
+      ['rdb_changes_since_last_save', engine.dirty],
+      ['rdb_bgsave_in_progress', 0],
+      ['rdb_last_save_time', engine.lastSave],
+      ['rdb_last_bgsave_status', 'ok'],
+      ['rdb_last_bgsave_time_sec', -1],
+      ['rdb_current_bgsave_time_sec', -1],
+      ['rdb_saves', 0],
+      ['rdb_last_cow_size', 0],
+      ['rdb_last_load_keys_expired', 0],
+      ['rdb_last_load_keys_loaded', 0],
+      ['aof_enabled', config.appendonly ? 1 : 0],
+      ['aof_rewrite_in_progress', 0],
+      ['aof_rewrite_scheduled', 0],
+      ['aof_last_rewrite_time_sec', -1],
+      ['aof_current_rewrite_time_sec', -1],
+      ['aof_last_bgrewrite_status', 'ok'],
+      ['aof_rewrites', 0],
+      ['aof_rewrites_consecutive_failures', 0],
+      ['aof_last_write_status', 'ok'],
+      ['aof_last_cow_size', 0],
+      ['module_fork_in_progress', 0],
+      ['module_fork_last_cow_size', 0],
+    ]]);
+  }
+  if (wanted('stats')) {
+    const st = engine.stats;
+    let errors = 0;
+    for (const n of errorStats(ctx).values()) errors += n;
+    out.push(['Stats', [
+      ['total_connections_received', st.totalConnections],
+      ['total_commands_processed', st.totalCommands],
+      ['instantaneous_ops_per_sec', 0],
+      ['total_net_input_bytes', 0],
+      ['total_net_output_bytes', 0],
+      ['total_net_repl_input_bytes', 0],
+      ['total_net_repl_output_bytes', 0],
+      ['instantaneous_input_kbps', '0.00'],
+      ['instantaneous_output_kbps', '0.00'],
+      ['instantaneous_input_repl_kbps', '0.00'],
+      ['instantaneous_output_repl_kbps', '0.00'],
+      ['rejected_connections', 0],
+      ['sync_full', 0],
+      ['sync_partial_ok', 0],
+      ['sync_partial_err', 0],
+      ['expired_keys', st.expiredKeys],
+      ['expired_stale_perc', (engine.activeExpire.statExpiredStalePerc * 100).toFixed(2)],
+      ['expired_time_cap_reached_count', engine.activeExpire.statTimeCapReached],
+      ['expire_cycle_cpu_milliseconds', 0],
+      ['evicted_keys', st.evictedKeys],
+      ['evicted_clients', 0],
+      ['total_eviction_exceeded_time', 0],
+      ['current_eviction_exceeded_time', 0],
+      ['keyspace_hits', st.keyspaceHits],
+      ['keyspace_misses', st.keyspaceMisses],
+      ['pubsub_channels', engine.pubsub.channels.size],
+      ['pubsub_patterns', engine.pubsub.patterns.size],
+      ['pubsubshard_channels', engine.pubsub.shardChannels.size],
+      ['latest_fork_usec', 0],
+      ['total_forks', 0],
+      ['migrate_cached_sockets', 0],
+      ['slave_expires_tracked_keys', 0],
+      ['active_defrag_hits', 0],
+      ['active_defrag_misses', 0],
+      ['active_defrag_key_hits', 0],
+      ['active_defrag_key_misses', 0],
+      ['total_active_defrag_time', 0],
+      ['current_active_defrag_time', 0],
+      ['tracking_total_keys', 0],
+      ['tracking_total_items', 0],
+      ['tracking_total_prefixes', 0],
+      ['unexpected_error_replies', 0],
+      ['total_error_replies', errors],
+      ['dump_payload_sanitizations', 0],
+      ['total_reads_processed', st.totalCommands],
+      ['total_writes_processed', st.totalCommands],
+      ['io_threaded_reads_processed', 0],
+      ['io_threaded_writes_processed', 0],
+      ['reply_buffer_shrinks', 0],
+      ['reply_buffer_expands', 0],
+      ['eventloop_cycles', 0],
+      ['eventloop_duration_sum', 0],
+      ['eventloop_duration_cmd_sum', 0],
+      ['instantaneous_eventloop_cycles_per_sec', 0],
+      ['instantaneous_eventloop_duration_usec', 0],
+      ['acl_access_denied_auth', 0],
+      ['acl_access_denied_cmd', 0],
+      ['acl_access_denied_key', 0],
+      ['acl_access_denied_channel', 0],
+    ]]);
+  }
+  if (wanted('replication')) {
+    out.push(['Replication', [
+      ['role', 'master'],
+      ['connected_slaves', 0],
+      ['master_failover_state', 'no-failover'],
+      ['master_replid', REPL_ID],
+      ['master_replid2', '0000000000000000000000000000000000000000'],
+      ['master_repl_offset', 0],
+      ['second_repl_offset', -1],
+      ['repl_backlog_active', 0],
+      ['repl_backlog_size', 1048576],
+      ['repl_backlog_first_byte_offset', 0],
+      ['repl_backlog_histlen', 0],
+    ]]);
+  }
+  if (wanted('cpu')) {
+    const sys = (cpu.system / 1e6).toFixed(6);
+    const user = (cpu.user / 1e6).toFixed(6);
+    out.push(['CPU', [
+      ['used_cpu_sys', sys],
+      ['used_cpu_user', user],
+      ['used_cpu_sys_children', '0.000000'],
+      ['used_cpu_user_children', '0.000000'],
+      ['used_cpu_sys_main_thread', sys],
+      ['used_cpu_user_main_thread', user],
+    ]]);
+  }
+  if (wanted('modules')) out.push(['Modules', []]);
+  if (wanted('commandstats')) {
+    const lines: Array<[string, string]> = [];
+    for (const [name, s] of engine.commandStats) {
+      if (s.calls === 0 && s.failedCalls === 0 && s.rejectedCalls === 0) continue;
+      const per = s.calls ? (s.usec / s.calls).toFixed(2) : '0.00';
+      lines.push([`cmdstat_${name}`, `calls=${s.calls},usec=${s.usec},usec_per_call=${per},rejected_calls=${s.rejectedCalls},failed_calls=${s.failedCalls}`]);
+    }
+    out.push(['Commandstats', lines]);
+  }
+  if (wanted('errorstats')) {
+    out.push(['Errorstats', [...errorStats(ctx)].map(([code, n]) => [`errorstat_${code}`, `count=${n}`])]);
+  }
+  if (wanted('latencystats')) out.push(['Latencystats', []]);
+  if (wanted('cluster')) out.push(['Cluster', [['cluster_enabled', 0]]]);
+  if (wanted('keyspace')) {
+    const lines: Array<[string, string]> = [];
+    for (const db of engine.dbs) {
+      if (db.dict.size === 0) continue;
+      let sum = 0;
+      let n = 0;
+      for (const when of db.expires.values()) {
+        if (when > now) {
+          sum += when - now;
+          n++;
+        }
+      }
+      lines.push([`db${db.id}`, `keys=${db.dict.size},expires=${db.expires.size},avg_ttl=${n ? Math.floor(sum / n) : 0}`]);
+    }
+    out.push(['Keyspace', lines]);
+  }
+  return out;
+}
+
+const DEFAULT_SECTIONS = new Set([
+  'server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'modules', 'errorstats', 'cluster', 'keyspace',
+]);
+const ALL_SECTIONS = new Set([...DEFAULT_SECTIONS, 'commandstats', 'latencystats']);
+
+/** genRedisInfoString: "# Section\r\nfield:value\r\n…" with a blank line between sections. */
+export function infoText(ctx: Session, args: readonly Bytes[]): string {
+  const names = new Set<string>();
+  let everything = false;
+  if (args.length === 0) for (const s of DEFAULT_SECTIONS) names.add(s);
+  for (const a of args) {
+    const n = a.toLowerCase();
+    if (n === 'default') for (const s of DEFAULT_SECTIONS) names.add(s);
+    else if (n === 'all') {
+      for (const s of ALL_SECTIONS) names.add(s);
+    } else if (n === 'everything') everything = true;
+    else names.add(n === 'module_list' ? 'modules' : n);
+  }
+  const wanted = (s: string) => everything || names.has(s);
+  const parts: string[] = [];
+  for (const [title, fields] of infoSections(ctx, wanted)) {
+    let text = `# ${title}\r\n`;
+    for (const [k, v] of fields) text += `${k}:${v}\r\n`;
+    parts.push(text);
+  }
+  return parts.join('\r\n');
+}
+
+// --- handlers ------------------------------------------------------------------------------
+
+export const serverCommands: HandlerMap = {
+  'config|get': configGet,
+  'config|set': configSet,
+  'config|resetstat'(ctx) {
+    resetStats(ctx);
+    return OK;
+  },
+  'config|rewrite': () => NO_CONFIG_FILE,
+  'config|help': () => helpReply(CONFIG_HELP, 'CONFIG'),
+
+  info(ctx, argv) {
+    const text = infoText(ctx, argv.slice(1));
+    return ctx.protocol === 3 ? new VerbatimReply('txt', text) : text;
+  },
+
+  time(ctx) {
+    const ms = ctx.engine.mstime();
+    const sec = Math.floor(ms / 1000);
+    const usec = Math.floor((ms - sec * 1000) * 1000) + Math.floor((performance.now() * 1000) % 1000);
+    return [String(sec), String(Math.min(999999, usec))];
+  },
+
+  lastsave: (ctx) => ctx.engine.lastSave,
+
+  command(ctx, argv) {
+    if (argv.length > 1) return wrongArity('command');
+    return [...implementedEntries(ctx)].map(commandInfoReply);
+  },
+
+  'command|count': (ctx) => [...implementedEntries(ctx)].length,
+
+  'command|info'(ctx, argv) {
+    if (argv.length === 2) return [...implementedEntries(ctx)].map(commandInfoReply);
+    return argv.slice(2).map((name) => {
+      const e = lookupByFullName(ctx, name);
+      return e ? commandInfoReply(e) : null;
+    });
+  },
+
+  'command|docs'(ctx, argv) {
+    const entries: Array<[Reply, Reply]> = [];
+    if (argv.length === 2) {
+      for (const e of implementedEntries(ctx)) entries.push([e.fullName, commandDocsReply(e)]);
+    } else {
+      for (const name of argv.slice(2)) {
+        const e = lookupByFullName(ctx, name);
+        if (e) entries.push([e.fullName, commandDocsReply(e)]);
+      }
+    }
+    return new MapReply(entries);
+  },
+
+  'command|list'(ctx, argv) {
+    let filter: ((e: CommandEntry) => boolean) | null = null;
+    if (argv.length === 5 && argv[2]!.toLowerCase() === 'filterby') {
+      const kind = argv[3]!.toLowerCase();
+      const value = argv[4]!;
+      if (kind === 'module') filter = () => false;
+      else if (kind === 'aclcat') {
+        const cat = '@' + value.toLowerCase();
+        filter = (e) => e.spec.aclCategories.includes(cat);
+      } else if (kind === 'pattern') filter = (e) => globMatch(value, e.fullName, true);
+      else return SYNTAX_ERROR;
+    } else if (argv.length !== 2) {
+      return SYNTAX_ERROR;
+    }
+    const out: Reply[] = [];
+    for (const e of implementedEntries(ctx)) {
+      if (!filter || filter(e)) out.push(e.fullName);
+      for (const s of implementedSubs(e)) if (!filter || filter(s)) out.push(s.fullName);
+    }
+    return out;
+  },
+
+  'command|getkeys': (ctx, argv) => getKeysReply(ctx, argv, false),
+  'command|getkeysandflags': (ctx, argv) => getKeysReply(ctx, argv, true),
+  'command|help': () => helpReply(COMMAND_HELP, 'COMMAND'),
+};
