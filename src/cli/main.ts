@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option, type OutputConfiguration } from 'commander';
 import { Engine } from '../engine/engine.js';
 import type { Bytes } from '../engine/bytes.js';
 import { ErrorReply } from '../engine/reply.js';
@@ -205,6 +205,21 @@ export function buildProgram(
     result.code = await actions.exec([command, ...args], merged, io);
   });
   program.addCommand(exec);
+  // Subcommands copy exit and output settings when created; make the ones set on the
+  // program afterwards (exitOverride(), configureOutput()) reach them too.
+  const exitOverride = program.exitOverride.bind(program);
+  program.exitOverride = ((fn?: (err: CommanderError) => never | void) => {
+    exitOverride(fn as never);
+    for (const c of program.commands) c.exitOverride(fn as never);
+    return program;
+  }) as typeof program.exitOverride;
+  const configureOutput = program.configureOutput.bind(program);
+  program.configureOutput = ((cfg?: OutputConfiguration) => {
+    if (cfg === undefined) return configureOutput();
+    configureOutput(cfg);
+    for (const c of program.commands) c.configureOutput(cfg);
+    return program;
+  }) as typeof program.configureOutput;
   return program;
 }
 
