@@ -1,0 +1,69 @@
+import type { Bytes } from '../../engine/bytes.js';
+import type { RdbKeyInfo, RdbVisitor, StreamId, StreamMeta } from './types.js';
+
+/** One key's whole value, independent of how any RDB version encodes it. */
+export type RdbValue =
+  | { type: 'string'; value: Bytes }
+  | { type: 'list'; items: Bytes[] }
+  | { type: 'set'; members: Bytes[] }
+  | { type: 'zset'; entries: Array<[Bytes, number]> }
+  | { type: 'hash'; entries: Array<[Bytes, Bytes, number | null]> }
+  | { type: 'stream'; entries: Array<{ id: StreamId; fields: Bytes[] }>; meta: StreamMeta }
+  | { type: 'module'; moduleName: string; raw: Buffer };
+
+export interface CollectedKey {
+  info: RdbKeyInfo;
+  value: RdbValue;
+}
+
+/**
+ * Turns the reader's element events back into whole values, one key at a time (for
+ * convert, loading into the engine, digests). Memory is bounded by the largest key.
+ */
+export function collectKeys(
+  onKeyValue: (key: CollectedKey) => void,
+  extra: Omit<RdbVisitor, 'onKey' | 'onString' | 'onListItem' | 'onSetMember' | 'onZsetMember' | 'onHashField' | 'onStreamEntry' | 'onStreamMeta' | 'onModuleValue' | 'onKeyEnd'> = {},
+): RdbVisitor {
+  let info: RdbKeyInfo | null = null;
+  let value: RdbValue | null = null;
+  const ensure = <T extends RdbValue['type']>(type: T, make: () => Extract<RdbValue, { type: T }>) => {
+    if (!value) value = make();
+    return value as Extract<RdbValue, { type: T }>;
+  };
+  return {
+    ...extra,
+    onKey(i) {
+      info = i;
+      value = null;
+    },
+    onString(v) {
+      value = { type: 'string', value: v };
+    },
+    onListItem(v) {
+      ensure('list', () => ({ type: 'list', items: [] })).items.push(v);
+    },
+    onSetMember(m) {
+      ensure('set', () => ({ type: 'set', members: [] })).members.push(m);
+    },
+    onZsetMember(m, s) {
+      ensure('zset', () => ({ type: 'zset', entries: [] })).entries.push([m, s]);
+    },
+    onHashField(f, v, ttl) {
+      ensure('hash', () => ({ type: 'hash', entries: [] })).entries.push([f, v, ttl]);
+    },
+    onStreamEntry(id, fields) {
+      ensure('stream', () => ({ type: 'stream', entries: [], meta: null as unknown as StreamMeta })).entries.push({ id, fields });
+    },
+    onStreamMeta(meta) {
+      ensure('stream', () => ({ type: 'stream', entries: [], meta })).meta = meta;
+    },
+    onModuleValue(moduleName, raw) {
+      value = { type: 'module', moduleName, raw };
+    },
+    onKeyEnd() {
+      if (info && value) onKeyValue({ info, value });
+      info = null;
+      value = null;
+    },
+  };
+}
