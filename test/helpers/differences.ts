@@ -80,7 +80,7 @@ function sameModuloVersion(a: Reply, b: Reply): boolean {
   const norm = (r: Reply): Reply => {
     if (typeof r === 'string' && /^7\.[02]\.\d+$/.test(r)) return '7.x';
     if (Array.isArray(r)) return r.map(norm);
-    if (r instanceof MapReply) return new MapReply(r.entries.map(([k, v]) => [norm(k), norm(v)]));
+    if (r instanceof MapReply) return r.entries.flatMap(([k, v]) => [norm(k), norm(v)]);
     return r;
   };
   return JSON.stringify(norm(a)) === JSON.stringify(norm(b));
