@@ -48,7 +48,7 @@ const ERR_COUNT_GT0 = new ErrorReply('ERR count should be greater than 0');
 const ERR_LIMIT_NEGATIVE = new ErrorReply("ERR LIMIT can't be negative");
 const ERR_VALUE_OUT_OF_RANGE = new ErrorReply('ERR value is out of range');
 const ERR_RANDMEMBER_RANGE = new ErrorReply(
-  'ERR value is out of range, must be between -9223372036854775807 and 9223372036854775807',
+  'ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807',
 );
 const NOT_POSITIVE_VALUE = NOT_POSITIVE('value');
 
@@ -685,8 +685,7 @@ function zpopMinMax(ctx: Session, argv: Bytes[], max: boolean): Reply {
   let count = -1;
   if (argv.length === 3) {
     const c = parseLong(argv[2]!);
-    if (c === null) return NOT_INTEGER;
-    if (c < 0) return NOT_POSITIVE_VALUE;
+    if (c === null || c < 0) return NOT_POSITIVE_VALUE;
     count = c;
   }
   const nested = ctx.protocol === 3 && count !== -1;

@@ -1,5 +1,5 @@
 import type { Bytes } from '../../src/engine/bytes.js';
-import { DoubleReply, MapReply, type Reply } from '../../src/engine/reply.js';
+import { DoubleReply, ErrorReply, MapReply, type Reply } from '../../src/engine/reply.js';
 
 /**
  * The one table of differences between Redis 7.0 (Debian's 7.0.15, the oracle CI can
@@ -57,6 +57,37 @@ export const VERSION_DIFFERENCES: VersionDifference[] = [
       "DEBUG DIGEST/DIGEST-VALUE hash zset scores as text: 7.2 formats them with fpconv_dtoa (shortest round-trip, redis#10587), 7.0 with %.17g, so digests of zsets with scores like 1.1 differ. src/engine/digest.ts supports both (compat '7.0' | '7.2'); the differential digest tests compute the 7.0 form and compare it with the 7.0.15 server.",
     explains: () => false,
   },
+  {
+    id: 'double-format-reply',
+    reason:
+      "Same as double-format, for replies our engine holds as DoubleReply while the RESP2 parse of 7.0's reply is a bulk string: 7.2's fpconv_dtoa text ('0.1', '1e-7') vs 7.0's %.17g ('0.10000000000000001', '9.9999999999999995e-08').",
+    explains: (_argv, ours, theirs) => sameDoubleValues(ours, theirs),
+  },
+  {
+    id: 'xinfo-consumers-inactive',
+    reason:
+      "7.2 added the 'inactive' field to XINFO CONSUMERS (ms since the consumer last read or claimed an entry, -1 if never; redis#11099) and made 'idle' count from the last attempted interaction; 7.0 replied with name, pending and idle only.",
+    explains: (argv, ours, theirs) =>
+      lower(argv[0]) === 'xinfo' && lower(argv[1]) === 'consumers' && sameWithoutFields(ours, theirs, ['inactive']),
+  },
+  {
+    id: 'xinfo-full-active-time',
+    reason:
+      "7.2 added 'active-time' to each consumer of XINFO STREAM FULL and changed 'seen-time' to the last attempted interaction (XREADGROUP/XCLAIM/XAUTOCLAIM even when nothing was delivered; redis#11099); 7.0 had name, seen-time, pel-count, pending.",
+    explains: (argv, ours, theirs) =>
+      lower(argv[0]) === 'xinfo' && lower(argv[1]) === 'stream' && sameWithoutFields(ours, theirs, ['active-time']),
+  },
+  {
+    id: 'xread-unbalanced-message',
+    reason:
+      "7.2 names the command and its special ID in the unbalanced-streams error (\"Unbalanced 'xreadgroup' list of streams: for each stream key an ID or '>' must be specified.\"); 7.0 always said \"Unbalanced XREAD list of streams: ... '$' ...\".",
+    explains: (argv, ours, theirs) =>
+      (lower(argv[0]) === 'xread' || lower(argv[0]) === 'xreadgroup') &&
+      ours instanceof ErrorReply &&
+      theirs instanceof ErrorReply &&
+      ours.message.startsWith(`ERR Unbalanced '${lower(argv[0])}' list of streams`) &&
+      theirs.message.startsWith('ERR Unbalanced XREAD list of streams'),
+  },
 ];
 
 /** Replies equal except for the text of numbers that are the same double. */
@@ -84,4 +115,42 @@ function sameModuloVersion(a: Reply, b: Reply): boolean {
     return r;
   };
   return JSON.stringify(norm(a)) === JSON.stringify(norm(b));
+}
+
+/** Like sameModuloDoubleText, also pairing our DoubleReply with their bulk string. */
+function sameDoubleValues(a: Reply, b: Reply): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => sameDoubleValues(x, b[i]!));
+  const num = (r: Reply): number | null => {
+    if (r instanceof DoubleReply) return r.value;
+    if (typeof r === 'string' && /^-?(\d|\.|inf)/.test(r)) {
+      const v = Number(r.replace('inf', 'Infinity'));
+      return Number.isNaN(v) ? null : v;
+    }
+    return null;
+  };
+  const x = num(a);
+  const y = num(b);
+  if (x === null || y === null) return false;
+  return x === y;
+}
+
+/** `ours` equals `theirs` once the 7.2-only map fields `keys` are dropped from ours (maps compare as flat arrays). */
+function sameWithoutFields(ours: Reply, theirs: Reply, keys: string[]): boolean {
+  const norm = (r: Reply, strip: boolean): unknown => {
+    if (r instanceof MapReply) {
+      const out: unknown[] = [];
+      for (const [k, v] of r.entries) {
+        if (strip && typeof k === 'string' && keys.includes(k)) continue;
+        out.push(norm(k, strip), norm(v, strip));
+      }
+      return out;
+    }
+    if (Array.isArray(r)) return r.map((x) => norm(x, strip));
+    if (r instanceof ErrorReply) return `-${r.message}`;
+    if (typeof r === 'bigint') return r.toString();
+    if (r !== null && typeof r === 'object') return JSON.stringify(r);
+    return r;
+  };
+  return JSON.stringify(norm(ours, true)) === JSON.stringify(norm(theirs, false));
 }

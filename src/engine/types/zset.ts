@@ -199,6 +199,8 @@ export class ZSetObject implements RedisObject {
   }
 
   private lpInsert(score: number, member: Bytes): void {
+    // The listpack stores the score as text and "-0" is read back as the integer 0.
+    if (score === 0) score = 0;
     const i = this.lpInsertPos(score, member);
     if (i === this.lpMembers.length) {
       this.lpMembers.push(member);

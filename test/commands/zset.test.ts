@@ -1,0 +1,620 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Differential } from '../helpers/differential.js';
+import { ZSetObject } from '../../src/engine/types/zset.js';
+import { Engine } from '../../src/engine/engine.js';
+
+let d: Differential;
+beforeAll(async () => {
+  d = await Differential.start();
+});
+afterAll(async () => {
+  await d.stop();
+});
+beforeEach(async () => {
+  await d.reset();
+});
+
+/** HELLO 3 on both sides (the HELLO reply itself differs: version and client id). */
+async function hello3(): Promise<void> {
+  await d.both('HELLO', '3');
+  expect(d.proto).toBe(3);
+}
+
+const hasSets = () => !!d.engine.commands.get('sadd')?.handler;
+
+function zobj(key: string): ZSetObject {
+  return d.engine.dbs[0]!.dict.get(key) as ZSetObject;
+}
+
+describe('ZADD / ZINCRBY', () => {
+  it('adds, updates and reports like Redis', async () => {
+    await d.script(`
+      ZADD z 1 a 2 b 3 c
+      ZADD z 1 a
+      ZADD z CH 5 a 2 b
+      ZADD z NX 10 a 11 d
+      ZADD z XX 20 a 21 e
+      ZADD z XX CH 30 a 2 b
+      ZADD z GT 10 a 100 b
+      ZADD z GT CH 10 a 100 b
+      ZADD z LT CH 1 a 200 b
+      ZADD z XX GT 5 a
+      ZADD z INCR 5 a
+      ZADD z INCR NX 5 a
+      ZADD z INCR XX 5 nosuch
+      ZADD z INCR GT -100 a
+      ZADD z INCR LT -100 a
+      ZRANGE z 0 -1 WITHSCORES
+      ZINCRBY z 2.5 a
+      ZINCRBY z -2.5 newmember
+      ZINCRBY z 1e308 newmember
+      ZINCRBY z 1e308 newmember
+      ZADD z +inf inf1
+      ZINCRBY z -inf inf1
+      ZADD z -inf ninf 0 zero -0 negzero 1.5 f 0.1 g 1e-7 h 123456789012 i 1e20 j
+      ZRANGE z 0 -1 WITHSCORES
+      ZSCORE z negzero
+      ZADD z xx nx 1 a
+      ZADD z gt lt 1 a
+      ZADD z gt nx 1 a
+      ZADD z lt nx 1 a
+      ZADD z incr 1 a 2 b
+      ZADD z 1
+      ZADD z 1 a 2
+      ZADD z nan a
+      ZADD z abc a
+      ZADD z 1 a abc b
+      ZADD z CH
+      ZADD nokey XX 1 a
+      ZADD nokey XX INCR 1 a
+      EXISTS nokey
+      SET s x
+      ZADD s 1 a
+      ZADD s xx nx 1 a
+      ZADD s abc a
+      ZINCRBY s 1 a
+      ZINCRBY z abc a
+      ZINCRBY z nx a
+      ZINCRBY z 1
+    `);
+    expect(d.compared).toBeGreaterThan(40);
+  });
+
+  it('RESP3 doubles', async () => {
+    await d.script(`
+    `);
+    await hello3();
+    await d.script(`
+      ZADD z 1.5 a 2 b -0 c
+      ZINCRBY z 1 a
+      ZADD z INCR 1 b
+      ZADD z INCR XX 1 nosuch
+      ZSCORE z a
+      ZSCORE z c
+      ZSCORE z nosuch
+      ZMSCORE z a nosuch b
+      ZRANGE z 0 -1 WITHSCORES
+      ZRANGE z 0 -1
+    `);
+  });
+});
+
+describe('reads', () => {
+  it('ZCARD ZSCORE ZMSCORE ZRANK ZREVRANK ZCOUNT ZLEXCOUNT', async () => {
+    await d.script(`
+      ZADD z 1 a 2 b 3 c 4 d 5 e
+      ZCARD z
+      ZCARD nokey
+      ZSCORE z c
+      ZSCORE nokey c
+      ZMSCORE z a x e
+      ZMSCORE nokey a b
+      ZRANK z a
+      ZRANK z e
+      ZRANK z x
+      ZRANK nokey a
+      ZREVRANK z a
+      ZREVRANK z e
+      ZREVRANK z x
+      ZCOUNT z -inf +inf
+      ZCOUNT z (1 3
+      ZCOUNT z 1 (3
+      ZCOUNT z (1 (1
+      ZCOUNT z 3 1
+      ZCOUNT z 2 2
+      ZCOUNT z a b
+      ZCOUNT z ( 3
+      ZCOUNT z "" 3
+      ZCOUNT z " 1" 3
+      ZCOUNT z 1e400 +inf
+      ZCOUNT z -INF inf
+      ZCOUNT z nan 1
+      ZCOUNT nokey 1 2
+      ZCOUNT nokey a b
+      ZADD l 0 a 0 b 0 c 0 d 0 e
+      ZLEXCOUNT l - +
+      ZLEXCOUNT l [b [d
+      ZLEXCOUNT l (b (d
+      ZLEXCOUNT l + -
+      ZLEXCOUNT l - -
+      ZLEXCOUNT l [a [a
+      ZLEXCOUNT l (a (a
+      ZLEXCOUNT l a b
+      ZLEXCOUNT l [a +x
+      ZLEXCOUNT l "" +
+      ZLEXCOUNT nokey - +
+      ZLEXCOUNT nokey a b
+      SET s x
+      ZCARD s
+      ZSCORE s a
+      ZMSCORE s a
+      ZRANK s a
+      ZCOUNT s 1 2
+      ZCOUNT s a b
+      ZLEXCOUNT s - +
+    `);
+  });
+
+  it('ZRANGE family with every option', async () => {
+    await d.script(`
+      ZADD z 1 a 2 b 3 c 4 d 5 e 5 f
+      ZRANGE z 0 -1
+      ZRANGE z 0 -1 WITHSCORES
+      ZRANGE z 1 3 withscores
+      ZRANGE z -2 -1
+      ZRANGE z -100 100
+      ZRANGE z 3 1
+      ZRANGE z 10 20
+      ZRANGE z 0 -1 REV
+      ZRANGE z 0 1 REV WITHSCORES
+      ZRANGE z 1 4 BYSCORE
+      ZRANGE z (1 (4 BYSCORE WITHSCORES
+      ZRANGE z -inf +inf BYSCORE LIMIT 1 2
+      ZRANGE z -inf +inf BYSCORE LIMIT 1 -1
+      ZRANGE z -inf +inf BYSCORE LIMIT -1 2
+      ZRANGE z -inf +inf BYSCORE LIMIT 10 2
+      ZRANGE z +inf -inf BYSCORE REV LIMIT 1 2 WITHSCORES
+      ZRANGE z 4 1 BYSCORE REV
+      ZRANGE z 1 4 BYSCORE REV
+      ZRANGE z - + BYLEX
+      ZRANGE z [b (e BYLEX
+      ZRANGE z + - BYLEX REV LIMIT 1 2
+      ZRANGE z - + BYLEX WITHSCORES
+      ZRANGE z 0 1 LIMIT 0 1
+      ZRANGE z 0 1 BYSCORE BYLEX
+      ZRANGE z 0 1 REV REV
+      ZRANGE z 0 1 LIMIT 0
+      ZRANGE z 0 1 LIMIT a b
+      ZRANGE z a 1
+      ZRANGE z a 1 BYSCORE
+      ZRANGE z a 1 BYLEX
+      ZRANGE z 0 1 foo
+      ZRANGE nokey 0 1
+      ZRANGE nokey a b BYSCORE
+      ZREVRANGE z 0 -1
+      ZREVRANGE z 0 2 WITHSCORES
+      ZREVRANGE z 0 2 BYSCORE
+      ZRANGEBYSCORE z 2 4
+      ZRANGEBYSCORE z 2 4 WITHSCORES LIMIT 1 1
+      ZRANGEBYSCORE z 2 4 REV
+      ZRANGEBYSCORE z (2 +inf
+      ZREVRANGEBYSCORE z 4 2
+      ZREVRANGEBYSCORE z +inf -inf WITHSCORES LIMIT 0 3
+      ZREVRANGEBYSCORE z 2 4
+      ZRANGEBYLEX z - +
+      ZRANGEBYLEX z [c + LIMIT 1 10
+      ZRANGEBYLEX z - + WITHSCORES
+      ZREVRANGEBYLEX z + -
+      ZREVRANGEBYLEX z (e [b
+      ZRANGEBYLEX z a b
+      SET s x
+      ZRANGE s 0 1
+      ZRANGE s a b
+      ZRANGEBYSCORE s 0 1
+      ZREVRANGEBYLEX s + -
+    `);
+    await hello3();
+    await d.script(`
+      ZRANGE z 0 -1 WITHSCORES
+      ZRANGE z 0 -1
+      ZRANGEBYSCORE z -inf +inf WITHSCORES
+      ZREVRANGE z 0 1 WITHSCORES
+      ZRANGE nokey 0 -1 WITHSCORES
+    `);
+  });
+
+  it('ZRANGESTORE', async () => {
+    await d.script(`
+      ZADD z 1 a 2 b 3 c 4 d 5 e
+      ZRANGESTORE dst z 0 2
+      ZRANGE dst 0 -1 WITHSCORES
+      ZRANGESTORE dst z 1 3 BYSCORE REV
+      ZRANGESTORE dst z 3 1 BYSCORE REV LIMIT 0 1
+      ZRANGE dst 0 -1 WITHSCORES
+      ZRANGESTORE dst z - + BYLEX
+      ZRANGESTORE dst z 10 20
+      EXISTS dst
+      ZRANGESTORE dst z 0 -1
+      ZRANGESTORE dst nokey 0 -1
+      EXISTS dst
+      ZRANGESTORE dst z 0 -1 WITHSCORES
+      ZRANGESTORE dst z 0 -1 LIMIT 0 1
+      SET s x
+      ZRANGESTORE dst s 0 -1
+      ZRANGESTORE s z 0 -1
+      TYPE s
+    `);
+  });
+});
+
+describe('writes', () => {
+  it('ZREM and ZREMRANGEBY*', async () => {
+    await d.script(`
+      ZADD z 1 a 2 b 3 c 4 d 5 e 6 f 7 g
+      ZREM z a x
+      ZREM z x y
+      ZREM nokey a
+      ZREMRANGEBYRANK z 0 0
+      ZREMRANGEBYRANK z -1 -1
+      ZREMRANGEBYRANK z 5 10
+      ZREMRANGEBYRANK z a 1
+      ZRANGE z 0 -1
+      ZREMRANGEBYSCORE z (3 4
+      ZREMRANGEBYSCORE z a b
+      ZREMRANGEBYSCORE z 10 20
+      ZREMRANGEBYLEX z a b
+      ZADD l 0 a 0 b 0 c 0 d
+      ZREMRANGEBYLEX l [b (d
+      ZRANGE l 0 -1
+      ZREMRANGEBYLEX l - +
+      EXISTS l
+      ZREM z c e f
+      EXISTS z
+      ZREMRANGEBYRANK nokey 0 -1
+      ZREMRANGEBYSCORE nokey 0 1
+      ZREMRANGEBYLEX nokey - +
+      SET s x
+      ZREM s a
+      ZREMRANGEBYRANK s 0 1
+      ZREMRANGEBYSCORE s 0 1
+      ZREMRANGEBYLEX s - +
+    `);
+  });
+
+  it('ZPOPMIN ZPOPMAX ZMPOP', async () => {
+    await d.script(`
+      ZADD z 1 a 2 b 3 c 4 d 5 e
+      ZPOPMIN z
+      ZPOPMAX z
+      ZPOPMIN z 2
+      ZPOPMIN z 0
+      ZPOPMIN z -1
+      ZPOPMIN z a
+      ZPOPMIN z 1 2
+      ZPOPMAX z 10
+      EXISTS z
+      ZPOPMIN nokey
+      ZPOPMIN nokey 2
+      ZADD z 1 a 2 b 3 c
+      ZMPOP 1 z MIN
+      ZMPOP 2 nokey z MAX COUNT 10
+      ZMPOP 1 z MIN
+      ZMPOP 0 z MIN
+      ZMPOP -1 z MIN
+      ZMPOP a z MIN
+      ZMPOP 2 z MIN
+      ZMPOP 1 z FOO
+      ZMPOP 1 z MIN COUNT 0
+      ZMPOP 1 z MIN COUNT a
+      ZMPOP 1 z MIN COUNT 1 COUNT 1
+      ZMPOP 1 z MIN BAR
+      SET s x
+      ZPOPMIN s
+      ZMPOP 1 s MIN
+      ZADD z 1 a 2 b 3 c
+    `);
+    await hello3();
+    await d.script(`
+      ZPOPMIN z
+      ZPOPMIN z 1
+      ZPOPMAX z 5
+      ZADD z 1 a 2 b 3 c
+      ZMPOP 1 z MAX COUNT 2
+      ZMPOP 1 nokey MAX COUNT 2
+      ZPOPMIN nokey
+    `);
+  });
+
+  it('blocking pops served at once, timeouts, errors', async () => {
+    await d.script(`
+      ZADD z 1 a 2 b 3 c
+      BZPOPMIN z 0
+      BZPOPMAX nokey z 0
+      BZMPOP 0 2 nokey z MIN COUNT 5
+      BZPOPMIN nokey 0.01
+      BZPOPMAX nokey 0.01
+      BZMPOP 0.01 1 nokey MIN
+      BZPOPMIN z abc
+      BZPOPMIN z -1
+      BZMPOP -1 1 z MIN
+      BZMPOP abc 1 z MIN
+      BZMPOP 0 0 z MIN
+      SET s x
+      BZPOPMIN s 0
+      BZMPOP 0 1 s MIN
+      MULTI
+      BZPOPMIN nokey 0
+      BZMPOP 0 1 nokey MAX
+      EXEC
+    `);
+    await hello3();
+    await d.script(`
+      ZADD z 1 a 2 b
+      BZPOPMIN z 0
+      BZMPOP 0 1 z MIN COUNT 3
+    `);
+  });
+});
+
+describe('set operations', () => {
+  it('ZUNION ZINTER ZDIFF and STORE variants', async () => {
+    await d.script(`
+      ZADD z1 1 a 2 b 3 c
+      ZADD z2 10 b 20 c 30 d
+      ZUNION 2 z1 z2
+      ZUNION 2 z1 z2 WITHSCORES
+      ZUNION 2 z1 z2 WEIGHTS 2 3 WITHSCORES
+      ZUNION 2 z1 z2 AGGREGATE MIN WITHSCORES
+      ZUNION 2 z1 z2 AGGREGATE MAX WITHSCORES
+      ZUNION 2 z1 z2 WEIGHTS 1 WITHSCORES
+      ZUNION 2 z1 z2 WEIGHTS a b
+      ZUNION 2 z1 z2 AGGREGATE FOO
+      ZUNION 2 z1 z2 FOO
+      ZUNION 0 z1
+      ZUNION -1 z1
+      ZUNION a z1
+      ZUNION 3 z1 z2
+      ZINTER 2 z1 z2 WITHSCORES
+      ZINTER 2 z1 z1 WITHSCORES
+      ZINTER 2 z1 nokey WITHSCORES
+      ZINTER 2 z1 z2 WEIGHTS 1 -1 AGGREGATE MAX WITHSCORES
+      ZDIFF 2 z1 z2 WITHSCORES
+      ZDIFF 2 z1 z1
+      ZDIFF 1 z1
+      ZDIFF 2 z1 z2 WEIGHTS 1 2
+      ZDIFF 2 nokey z1
+      ZINTERCARD 2 z1 z2
+      ZINTERCARD 2 z1 z2 LIMIT 1
+      ZINTERCARD 2 z1 z2 LIMIT 0
+      ZINTERCARD 2 z1 z2 LIMIT -1
+      ZINTERCARD 2 z1 z2 LIMIT a
+      ZINTERCARD 0 z1
+      ZINTERCARD 2 z1 z2 WITHSCORES
+      ZUNIONSTORE dst 2 z1 z2
+      ZRANGE dst 0 -1 WITHSCORES
+      ZINTERSTORE dst 2 z1 z2 WEIGHTS 2 2
+      ZRANGE dst 0 -1 WITHSCORES
+      ZDIFFSTORE dst 2 z1 z2
+      ZRANGE dst 0 -1 WITHSCORES
+      ZINTERSTORE dst 2 z1 nokey
+      EXISTS dst
+      ZUNIONSTORE dst 2 z1 z2 WITHSCORES
+      ZUNIONSTORE dst 0 z1
+      SET str x
+      ZUNION 2 z1 str
+      ZUNIONSTORE dst 2 z1 str
+      ZINTER 2 str z1 FOO
+      ZADD inf 1 a
+      ZADD ninf -inf a
+      ZUNION 2 inf ninf WEIGHTS +inf 1 WITHSCORES
+      ZUNION 2 inf ninf WEIGHTS 0 +inf WITHSCORES
+    `);
+    await hello3();
+    await d.script(`
+      ZUNION 2 z1 z2 WITHSCORES
+      ZINTER 2 z1 z2
+    `);
+  });
+});
+
+describe('sets as inputs', () => {
+  it.skipIf(!hasSets)('score 1 for set members', async () => {
+    if (!hasSets()) return;
+    await d.script(`
+      ZADD z1 1 a 2 b 3 c
+      SADD s1 a d x
+      SADD s2 1 2 3
+      ZUNION 2 z1 s1 WITHSCORES
+      ZUNION 3 z1 s1 s2 WEIGHTS 1 2 3 WITHSCORES
+      ZINTER 2 z1 s1 WITHSCORES
+      ZINTER 2 s1 z1 AGGREGATE MAX WITHSCORES
+      ZDIFF 2 z1 s1 WITHSCORES
+      ZDIFF 2 s1 z1 WITHSCORES
+      ZINTERCARD 2 s1 z1
+      ZUNIONSTORE dst 2 s1 s2
+      ZRANGE dst 0 -1 WITHSCORES
+    `);
+  });
+});
+
+describe('random and scan', () => {
+  it('ZRANDMEMBER shapes and errors', async () => {
+    await d.script(`
+      ZADD z 1 a 2 b 3 c
+      ZRANDMEMBER z 10
+      ZRANDMEMBER z 10 WITHSCORES
+      ZRANDMEMBER z 3 WITHSCORES
+      ZRANDMEMBER z 0
+      ZRANDMEMBER nokey
+      ZRANDMEMBER nokey 5
+      ZRANDMEMBER z a
+      ZRANDMEMBER z 1 foo
+      ZRANDMEMBER z 1 WITHSCORES x
+      ZRANDMEMBER z -9223372036854775808
+      ZRANDMEMBER z 9223372036854775807 WITHSCORES
+      ZRANDMEMBER z -9223372036854775807 WITHSCORES
+    `);
+    await d.doShape('ZRANDMEMBER', 'z');
+    await d.doShape('ZRANDMEMBER', 'z', '2');
+    await d.doShape('ZRANDMEMBER', 'z', '-5');
+    await d.doShape('ZRANDMEMBER', 'z', '-5', 'WITHSCORES');
+    await d.doShape('ZRANDMEMBER', 'z', '2', 'WITHSCORES');
+    await hello3();
+    await d.doShape('ZRANDMEMBER', 'z', '2', 'WITHSCORES');
+    await d.do('ZRANDMEMBER', 'z', '5', 'WITHSCORES');
+  });
+
+  it('ZSCAN', async () => {
+    await d.script(`
+      ZADD z 1 a 2.5 b 3 c
+      ZSCAN z 0
+      ZSCAN z 0 MATCH a*
+      ZSCAN z 0 COUNT 1
+      ZSCAN nokey 0
+      ZSCAN z abc
+      ZSCAN z 0 COUNT 0
+      ZSCAN z 0 FOO
+      ZSCAN nokey 0 FOO
+      ZSCAN z 0 TYPE zset
+      SET s x
+      ZSCAN s 0
+    `);
+  });
+});
+
+describe('encodings', () => {
+  it('converts listpack → skiplist at the thresholds like Redis', async () => {
+    const steps: string[] = [];
+    for (let i = 0; i < 128; i++) steps.push(`ZADD big ${i} m${i}`);
+    for (const s of steps) await d.do(...s.split(' '));
+    await d.do('OBJECT', 'ENCODING', 'big');
+    expect(zobj('big').encoding).toBe('listpack');
+    await d.do('ZADD', 'big', '128', 'm128');
+    await d.do('OBJECT', 'ENCODING', 'big');
+    expect(zobj('big').encoding).toBe('skiplist');
+    await d.do('ZREMRANGEBYRANK', 'big', '0', '100');
+    await d.do('OBJECT', 'ENCODING', 'big');
+    expect(zobj('big').encoding).toBe('skiplist');
+    await d.do('ZADD', 'long', '1', 'x'.repeat(64));
+    await d.do('OBJECT', 'ENCODING', 'long');
+    expect(zobj('long').encoding).toBe('listpack');
+    await d.do('ZADD', 'long', '1', 'y'.repeat(65));
+    await d.do('OBJECT', 'ENCODING', 'long');
+    expect(zobj('long').encoding).toBe('skiplist');
+    await d.do('ZADD', 'long2', '1', 'y'.repeat(65));
+    expect(zobj('long2').encoding).toBe('skiplist');
+    await d.do('OBJECT', 'ENCODING', 'long2');
+    // *STORE converts back to a listpack when small
+    await d.do('ZRANGESTORE', 'small', 'big', '0', '2');
+    await d.do('OBJECT', 'ENCODING', 'small');
+    await d.do('ZUNIONSTORE', 'small2', '1', 'big');
+    await d.do('OBJECT', 'ENCODING', 'small2');
+    expect(zobj('small2').encoding).toBe('listpack');
+    await d.do('ZUNIONSTORE', 'small3', '1', 'long');
+    await d.do('OBJECT', 'ENCODING', 'small3');
+    expect(zobj('small3').encoding).toBe('skiplist');
+  });
+
+  it('follows CONFIG SET (and the ziplist aliases)', async () => {
+    await d.do('CONFIG', 'SET', 'zset-max-ziplist-entries', '3');
+    await d.do('CONFIG', 'SET', 'zset-max-listpack-value', '5');
+    await d.do('ZADD', 'z', '1', 'a', '2', 'b', '3', 'c');
+    await d.do('OBJECT', 'ENCODING', 'z');
+    expect(zobj('z').encoding).toBe('listpack');
+    await d.do('ZADD', 'z', '4', 'd');
+    await d.do('OBJECT', 'ENCODING', 'z');
+    expect(zobj('z').encoding).toBe('skiplist');
+    await d.do('ZADD', 'w', '1', 'a', '2', 'b', '3', 'c', '4', 'd');
+    await d.do('OBJECT', 'ENCODING', 'w');
+    await d.do('ZADD', 'v', '1', 'abcde');
+    await d.do('OBJECT', 'ENCODING', 'v');
+    await d.do('ZADD', 'v', '1', 'abcdef');
+    await d.do('OBJECT', 'ENCODING', 'v');
+    await d.do('ZADD', 'u', '1', 'a', '2', 'a', '3', 'a', '4', 'a');
+    await d.do('OBJECT', 'ENCODING', 'u');
+    await d.do('ZADD', 't', '1', 'a');
+    await d.do('ZADD', 't', '1', 'a', '2', 'a', '3', 'a', '4', 'a');
+    await d.do('OBJECT', 'ENCODING', 't');
+    await d.do('CONFIG', 'SET', 'zset-max-listpack-entries', '0');
+    await d.do('ZADD', 'zero', '1', 'a');
+    await d.do('OBJECT', 'ENCODING', 'zero');
+    expect(zobj('zero').encoding).toBe('skiplist');
+  });
+
+  it('skiplist-encoded sets behave the same', async () => {
+    await d.do('CONFIG', 'SET', 'zset-max-listpack-entries', '0');
+    await d.script(`
+      ZADD z 1 a 2 b 3 c 4 d 5 e 5 f 0 g
+      ZRANGE z 0 -1 WITHSCORES
+      ZRANGE z 2 4 REV
+      ZRANGE z (1 5 BYSCORE LIMIT 1 3
+      ZRANGE z 5 (1 BYSCORE REV LIMIT 1 3
+      ZRANGE z - + BYLEX LIMIT 2 2
+      ZRANK z e
+      ZREVRANK z e
+      ZCOUNT z 2 5
+      ZLEXCOUNT z [b [e
+      ZADD z 2.5 a
+      ZRANGE z 0 -1 WITHSCORES
+      ZINCRBY z 10 g
+      ZRANGE z 0 -1 WITHSCORES
+      ZREMRANGEBYSCORE z 3 4
+      ZREMRANGEBYRANK z 1 1
+      ZREMRANGEBYLEX z [a [b
+      ZRANGE z 0 -1 WITHSCORES
+      ZPOPMIN z
+      ZPOPMAX z
+      ZRANDMEMBER z 100 WITHSCORES
+      ZREM z e f g
+      EXISTS z
+    `);
+    await d.do('ZADD', 'z', '1', 'a', '2', 'b', '2.5', 'c');
+    // Dict order is Redis's hash order: compare the (member, score) pairs as a set.
+    const [ours, theirs] = await d.both('ZSCAN', 'z', '0', 'COUNT', '100');
+    const pairs = (r: unknown) => {
+      const [cursor, items] = r as [string, string[]];
+      const out: string[] = [];
+      for (let i = 0; i < items.length; i += 2) out.push(items[i] + '=' + items[i + 1]);
+      return [cursor, out.sort()];
+    };
+    expect(pairs(ours)).toEqual(pairs(theirs));
+  });
+});
+
+describe('ZSetObject unit', () => {
+  it('keeps order and ranks over many random operations', () => {
+    const engine = new Engine({ timers: false });
+    const cfg = engine.config;
+    const z = new ZSetObject('skiplist');
+    const ref = new Map<string, number>();
+    for (let i = 0; i < 3000; i++) {
+      const m = 'm' + Math.floor(Math.random() * 500);
+      if (Math.random() < 0.3) {
+        z.delete(m);
+        ref.delete(m);
+      } else {
+        const s = Math.floor(Math.random() * 50);
+        z.add(cfg, s, m, 0);
+        ref.set(m, s);
+      }
+    }
+    const expected = [...ref].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    expect([...z.entries()]).toEqual(expected);
+    expected.forEach(([m], i) => expect(z.rank(m, false)).toBe(i));
+    const c = z.clone();
+    expect([...c.entries()]).toEqual(expected);
+    expect(c.encoding).toBe('skiplist');
+    engine.close();
+  });
+
+  it('fromEntries picks the encoding as the loader does', () => {
+    const engine = new Engine({ timers: false });
+    const small = ZSetObject.fromEntries(engine.config, [['b', 2], ['a', 1]]);
+    expect(small.encoding).toBe('listpack');
+    expect([...small.entries()]).toEqual([['a', 1], ['b', 2]]);
+    const big = ZSetObject.fromEntries(engine.config, Array.from({ length: 129 }, (_, i) => ['m' + i, i] as [string, number]));
+    expect(big.encoding).toBe('skiplist');
+    expect(big.score('m5')).toBe(5);
+    engine.close();
+  });
+});
