@@ -507,11 +507,7 @@ function deliverNew(
   const now = ctx.now;
   for (const e of s.range(start, MAX_ID)) {
     if (compareId(e.id, g.lastId) > 0) {
-      if (
-        g.entriesRead !== INVALID_ENTRIES_READ &&
-        compareId(g.lastId, s.firstId) >= 0 &&
-        !s.rangeHasTombstones(g.lastId, null)
-      ) {
+      if (g.entriesRead !== INVALID_ENTRIES_READ && !s.rangeHasTombstones(e.id, null)) {
         g.entriesRead++;
       } else if (s.entriesAdded) {
         g.entriesRead = s.estimateDistance(e.id);
@@ -794,7 +790,7 @@ const XGROUP_HELP = [
   'SETID <key> <groupname> <id|$> [ENTRIESREAD entries_read]',
   '    Set the current group ID and entries_read counter.',
   'HELP',
-  '    Print this help.',
+  '    Prints this help.',
 ].map((l) => new StatusReply(l));
 
 const XINFO_HELP = [
@@ -806,7 +802,7 @@ const XINFO_HELP = [
   'STREAM <key> [FULL [COUNT <count>]',
   '    Show information about the stream.',
   'HELP',
-  '    Print this help.',
+  '    Prints this help.',
 ].map((l) => new StatusReply(l));
 
 function xgroupCreate(ctx: Session, argv: Bytes[]): Reply {

@@ -88,6 +88,25 @@ export const VERSION_DIFFERENCES: VersionDifference[] = [
       ours.message.startsWith(`ERR Unbalanced '${lower(argv[0])}' list of streams`) &&
       theirs.message.startsWith('ERR Unbalanced XREAD list of streams'),
   },
+  {
+    id: 'xsetid-max-deleted-id',
+    reason:
+      "7.2 refuses an XSETID below the stream's current max-deleted-entry-id ('ERR The ID specified in XSETID is smaller than current max_deleted_entry_id'); 7.0.15 only checked the top item.",
+    explains: (argv, ours, theirs) =>
+      lower(argv[0]) === 'xsetid' &&
+      ours instanceof ErrorReply &&
+      ours.message === 'ERR The ID specified in XSETID is smaller than current max_deleted_entry_id' &&
+      !(theirs instanceof ErrorReply),
+  },
+  {
+    id: 'xread-block-timeout-overflow',
+    reason:
+      "7.2's getTimeoutFromObjectOrReply refuses a millisecond timeout whose deadline (now + timeout) would overflow a long long ('ERR timeout is out of range'); 7.0.15 accepted it.",
+    explains: (argv, ours) =>
+      (lower(argv[0]) === 'xread' || lower(argv[0]) === 'xreadgroup') &&
+      ours instanceof ErrorReply &&
+      ours.message === 'ERR timeout is out of range',
+  },
 ];
 
 /** Replies equal except for the text of numbers that are the same double. */

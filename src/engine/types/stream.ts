@@ -444,6 +444,8 @@ export class StreamObject implements RedisObject {
   /** streamRangeHasTombstones */
   rangeHasTombstones(start: StreamID | null, end: StreamID | null): boolean {
     if (!this.length || idIsZero(this.maxDeletedId)) return false;
+    // The latest tombstone is before the first entry.
+    if (compareId(this.firstId, this.maxDeletedId) > 0) return false;
     const s = start ?? MIN_ID;
     const e = end ?? MAX_ID;
     return compareId(s, this.maxDeletedId) <= 0 && compareId(this.maxDeletedId, e) <= 0;
@@ -453,7 +455,6 @@ export class StreamObject implements RedisObject {
   estimateDistance(id: StreamID): bigint {
     if (!this.entriesAdded) return 0n;
     if (!this.length && compareId(id, this.lastId) < 1) return this.entriesAdded;
-    if (!idIsZero(id) && compareId(id, this.maxDeletedId) < 0) return INVALID_ENTRIES_READ;
     const cmpLast = compareId(id, this.lastId);
     if (cmpLast === 0) return this.entriesAdded;
     if (cmpLast > 0) return INVALID_ENTRIES_READ;
@@ -469,10 +470,6 @@ export class StreamObject implements RedisObject {
   /** streamReplyWithCGLag's value: the group's lag, or null when it cannot be known. */
   groupLag(g: ConsumerGroup): bigint | null {
     if (!this.entriesAdded) return 0n;
-    if (!this.length) return 0n;
-    if (compareId(g.lastId, this.firstId) < 0 && compareId(this.maxDeletedId, this.firstId) < 0) {
-      return BigInt(this.length);
-    }
     if (g.entriesRead !== INVALID_ENTRIES_READ && !this.rangeHasTombstones(g.lastId, null)) {
       return this.entriesAdded - g.entriesRead;
     }
