@@ -378,12 +378,14 @@ function hincrbyfloat(ctx: Session, argv: Bytes[]): Reply {
 }
 
 /** getRangeLongFromObjectOrReply(-LONG_MAX, LONG_MAX) for a random-count argument. */
-export function parseRandomCount(s: Bytes): number | ErrorReply {
+export function parseRandomCount(s: Bytes): bigint | ErrorReply {
   const v = parseStrictInt(s);
   if (v === null) return NOT_INTEGER;
   if (v < -LLONG_MAX) return COUNT_OUT_OF_RANGE;
-  return Number(v);
+  return v;
 }
+
+const HALF_LONG_MAX = LLONG_MAX / 2n;
 
 /** `count` distinct indexes in [0, size), ascending (lpRandomPairsUnique's order). */
 export function randomDistinctSorted(size: number, count: number): number[] {
@@ -407,9 +409,9 @@ function hrandfield(ctx: Session, argv: Bytes[]): Reply {
     if (argv.length > 4 || (argv.length === 4 && argv[3]!.toLowerCase() !== 'withvalues')) return SYNTAX_ERROR;
     if (argv.length === 4) {
       withValues = true;
-      if (l < -4611686018427387903 || l > 4611686018427387903) return OUT_OF_RANGE;
+      if (l < -HALF_LONG_MAX || l > HALF_LONG_MAX) return OUT_OF_RANGE;
     }
-    return hrandfieldWithCount(ctx, argv[1]!, l, withValues);
+    return hrandfieldWithCount(ctx, argv[1]!, Number(l), withValues);
   }
   const h = lookupRead(ctx, argv[1]!);
   if (h === undefined) return null;
