@@ -1,0 +1,209 @@
+import type { Bytes } from '../../engine/bytes.js';
+import type { StreamConsumer, StreamGroup, StreamId, StreamMeta, StreamPendingEntry } from './types.js';
+import type { RdbValue } from './value.js';
+
+/**
+ * redscope's JSON lines: one object per key, lossless, binary-safe. A key, field, member or
+ * value that is valid UTF-8 is a JSON string; anything else is {"base64": "…"}.
+ *
+ *   {"db":0,"key":"k","type":"string","expireAt":null,"value":"v"}
+ *   list / set:  "value": ["a", "b"]
+ *   zset:        "value": [["member", 1.5], …]          (scores "inf" / "-inf" as strings)
+ *   hash:        "value": [["field", "value"], …]      ([field, value, expireAtMs] with a field TTL)
+ *   stream:      "value": {"entries": [{"id": "1-1", "fields": [["f", "v"]]}], "length", "lastId",
+ *                "firstId", "maxDeletedId", "entriesAdded", "groups": [{"name", "lastId", "entriesRead",
+ *                "pending": [{"id", "deliveryTime", "deliveryCount"}], "consumers": [{"name", "seenTime",
+ *                "activeTime", "pending": ["id", …]}]}]}
+ *   module:      "value": {"module": "name", "raw": {"base64": "…"}}
+ * Optional "idle" (LRU seconds) and "freq" (LFU counter) carry the file's eviction metadata.
+ * A function library is a line of its own: {"function": "#!lua name=…"}.
+ */
+
+export type JsonBytes = string | { base64: string };
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+export function bytesToJson(b: Bytes): JsonBytes {
+  let ascii = true;
+  for (let i = 0; i < b.length; i++) {
+    if (b.charCodeAt(i) > 0x7f) {
+      ascii = false;
+      break;
+    }
+  }
+  if (ascii) return b;
+  const buf = Buffer.from(b, 'latin1');
+  try {
+    return utf8.decode(buf);
+  } catch {
+    return { base64: buf.toString('base64') };
+  }
+}
+
+export function bytesFromJson(j: unknown, where: string): Bytes {
+  if (typeof j === 'string') {
+    for (let i = 0; i < j.length; i++) {
+      if (j.charCodeAt(i) > 0x7f) return Buffer.from(j, 'utf8').toString('latin1');
+    }
+    return j;
+  }
+  if (j && typeof j === 'object' && typeof (j as { base64?: unknown }).base64 === 'string') {
+    return Buffer.from((j as { base64: string }).base64, 'base64').toString('latin1');
+  }
+  throw new Error(`${where}: expected a string or {"base64": …}`);
+}
+
+const idText = (id: StreamId) => `${id.ms}-${id.seq}`;
+function idFromText(s: unknown, where: string): StreamId {
+  const m = typeof s === 'string' ? /^(\d+)-(\d+)$/.exec(s) : null;
+  if (!m) throw new Error(`${where}: expected a stream ID "ms-seq"`);
+  return { ms: BigInt(m[1]!), seq: BigInt(m[2]!) };
+}
+const big = (n: bigint) => (n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n.toString());
+const bigFrom = (x: unknown, where: string): bigint => {
+  if (typeof x === 'number' || typeof x === 'string') return BigInt(x);
+  throw new Error(`${where}: expected a number`);
+};
+const scoreJson = (s: number) => (s === Infinity ? 'inf' : s === -Infinity ? '-inf' : s);
+function scoreFrom(x: unknown, where: string): number {
+  if (typeof x === 'number') return x;
+  if (x === 'inf' || x === '+inf') return Infinity;
+  if (x === '-inf') return -Infinity;
+  throw new Error(`${where}: expected a score`);
+}
+
+export function valueToJson(v: RdbValue): unknown {
+  switch (v.type) {
+    case 'string':
+      return bytesToJson(v.value);
+    case 'list':
+      return v.items.map(bytesToJson);
+    case 'set':
+      return v.members.map(bytesToJson);
+    case 'zset':
+      return v.entries.map(([m, s]) => [bytesToJson(m), scoreJson(s)]);
+    case 'hash':
+      return v.entries.map(([f, val, ttl]) => (ttl === null ? [bytesToJson(f), bytesToJson(val)] : [bytesToJson(f), bytesToJson(val), ttl]));
+    case 'stream': {
+      const m = v.meta;
+      return {
+        entries: v.entries.map((e) => {
+          const fields: JsonBytes[][] = [];
+          for (let i = 0; i < e.fields.length; i += 2) fields.push([bytesToJson(e.fields[i]!), bytesToJson(e.fields[i + 1]!)]);
+          return { id: idText(e.id), fields };
+        }),
+        length: big(m.length),
+        lastId: idText(m.lastId),
+        firstId: m.firstId ? idText(m.firstId) : null,
+        maxDeletedId: m.maxDeletedId ? idText(m.maxDeletedId) : null,
+        entriesAdded: m.entriesAdded === null ? null : big(m.entriesAdded),
+        groups: m.groups.map((g) => ({
+          name: bytesToJson(g.name),
+          lastId: idText(g.lastId),
+          entriesRead: g.entriesRead === null ? null : big(g.entriesRead),
+          pending: g.pending.map((p) => ({ id: idText(p.id), deliveryTime: p.deliveryTime, deliveryCount: p.deliveryCount })),
+          consumers: g.consumers.map((c) => ({
+            name: bytesToJson(c.name),
+            seenTime: c.seenTime,
+            activeTime: c.activeTime,
+            pending: c.pending.map(idText),
+          })),
+        })),
+      };
+    }
+    case 'module':
+      return { module: v.moduleName, raw: { base64: v.raw.toString('base64') } };
+  }
+}
+
+function arr(x: unknown, where: string): unknown[] {
+  if (!Array.isArray(x)) throw new Error(`${where}: expected an array`);
+  return x;
+}
+
+function obj(x: unknown, where: string): Record<string, unknown> {
+  if (!x || typeof x !== 'object' || Array.isArray(x)) throw new Error(`${where}: expected an object`);
+  return x as Record<string, unknown>;
+}
+
+export function valueFromJson(type: string, j: unknown, where: string): RdbValue {
+  switch (type) {
+    case 'string':
+      return { type, value: bytesFromJson(j, `${where}.value`) };
+    case 'list':
+      return { type, items: arr(j, `${where}.value`).map((x, i) => bytesFromJson(x, `${where}.value[${i}]`)) };
+    case 'set':
+      return { type, members: arr(j, `${where}.value`).map((x, i) => bytesFromJson(x, `${where}.value[${i}]`)) };
+    case 'zset':
+      return {
+        type,
+        entries: arr(j, `${where}.value`).map((p, i) => {
+          const pair = arr(p, `${where}.value[${i}]`);
+          return [bytesFromJson(pair[0], `${where}.value[${i}][0]`), scoreFrom(pair[1], `${where}.value[${i}][1]`)];
+        }),
+      };
+    case 'hash':
+      return {
+        type,
+        entries: arr(j, `${where}.value`).map((p, i) => {
+          const t = arr(p, `${where}.value[${i}]`);
+          const ttl = t[2];
+          if (ttl !== undefined && typeof ttl !== 'number') throw new Error(`${where}.value[${i}][2]: expected a time in ms`);
+          return [bytesFromJson(t[0], `${where}.value[${i}][0]`), bytesFromJson(t[1], `${where}.value[${i}][1]`), ttl ?? null] as [
+            Bytes, Bytes, number | null,
+          ];
+        }),
+      };
+    case 'stream': {
+      const o = obj(j, `${where}.value`);
+      const entries = arr(o['entries'], `${where}.value.entries`).map((e, i) => {
+        const eo = obj(e, `${where}.value.entries[${i}]`);
+        const fields: Bytes[] = [];
+        for (const [k, p] of arr(eo['fields'], `${where}.value.entries[${i}].fields`).entries()) {
+          const pair = arr(p, `${where}.value.entries[${i}].fields[${k}]`);
+          fields.push(bytesFromJson(pair[0], `${where}.field`), bytesFromJson(pair[1], `${where}.field`));
+        }
+        return { id: idFromText(eo['id'], `${where}.value.entries[${i}].id`), fields };
+      });
+      const groups: StreamGroup[] = arr(o['groups'] ?? [], `${where}.value.groups`).map((g, gi) => {
+        const go = obj(g, `${where}.value.groups[${gi}]`);
+        const pending: StreamPendingEntry[] = arr(go['pending'] ?? [], `${where}.pending`).map((p) => {
+          const po = obj(p, `${where}.pending`);
+          return { id: idFromText(po['id'], `${where}.pending.id`), deliveryTime: Number(po['deliveryTime']), deliveryCount: Number(po['deliveryCount']) };
+        });
+        const consumers: StreamConsumer[] = arr(go['consumers'] ?? [], `${where}.consumers`).map((c) => {
+          const co = obj(c, `${where}.consumers`);
+          return {
+            name: bytesFromJson(co['name'], `${where}.consumers.name`),
+            seenTime: Number(co['seenTime']),
+            activeTime: co['activeTime'] === null || co['activeTime'] === undefined ? null : Number(co['activeTime']),
+            pending: arr(co['pending'] ?? [], `${where}.consumers.pending`).map((id) => idFromText(id, `${where}.consumers.pending`)),
+          };
+        });
+        return {
+          name: bytesFromJson(go['name'], `${where}.groups.name`),
+          lastId: idFromText(go['lastId'], `${where}.groups.lastId`),
+          entriesRead: go['entriesRead'] === null || go['entriesRead'] === undefined ? null : bigFrom(go['entriesRead'], `${where}.entriesRead`),
+          pending,
+          consumers,
+        };
+      });
+      const lastId = o['lastId'] ? idFromText(o['lastId'], `${where}.value.lastId`) : (entries.at(-1)?.id ?? { ms: 0n, seq: 0n });
+      const meta: StreamMeta = {
+        length: o['length'] === undefined ? BigInt(entries.length) : bigFrom(o['length'], `${where}.value.length`),
+        lastId,
+        firstId: o['firstId'] ? idFromText(o['firstId'], `${where}.value.firstId`) : null,
+        maxDeletedId: o['maxDeletedId'] ? idFromText(o['maxDeletedId'], `${where}.value.maxDeletedId`) : null,
+        entriesAdded: o['entriesAdded'] === null || o['entriesAdded'] === undefined ? null : bigFrom(o['entriesAdded'], `${where}.value.entriesAdded`),
+        groups,
+      };
+      return { type, entries, meta };
+    }
+    case 'module': {
+      const o = obj(j, `${where}.value`);
+      return { type, moduleName: String(o['module']), raw: Buffer.from(bytesFromJson(o['raw'], `${where}.value.raw`), 'latin1') };
+    }
+    default:
+      throw new Error(`${where}: unknown type ${JSON.stringify(type)}`);
+  }
+}
