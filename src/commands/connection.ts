@@ -72,7 +72,7 @@ export function resetSession(ctx: Session): void {
 function clientFlags(s: Session): string {
   let f = '';
   if (s.subscriptionCount + s.shardChannels.size > 0) f += 'P';
-  if (s.multi) f += 'x';
+  if (s.multi || s.inExec) f += 'x';
   if (s.blocked) f += 'b';
   if (s.dirtyCas && s.watched.length) f += 'd';
   if (s.closed) f += 'c';
@@ -82,7 +82,7 @@ function clientFlags(s: Session): string {
 }
 
 /** One CLIENT LIST / CLIENT INFO line. In-process sessions have no socket: fd=-1, empty addresses. */
-export function clientInfoLine(s: Session, now: number): string {
+export function clientInfoLine(s: Session, now: number, running?: Session, runningCmd?: string): string {
   const e = extrasOf(s);
   const age = Math.max(0, Math.floor((now - s.createdAt) / 1000));
   const idle = Math.max(0, Math.floor((now - s.lastCommandAt) / 1000));
@@ -90,7 +90,7 @@ export function clientInfoLine(s: Session, now: number): string {
     `id=${s.id} addr= laddr= fd=-1 name=${s.name} age=${age} idle=${idle} flags=${clientFlags(s)} ` +
     `db=${s.dbIndex} sub=${s.channels.size} psub=${s.patterns.size} ssub=${s.shardChannels.size} ` +
     `multi=${s.multi ? s.multi.length : -1} qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 ` +
-    `obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=${s.lastCommand || 'NULL'} user=default redir=-1 ` +
+    `obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=${s === running ? (s.inExec ? 'exec' : runningCmd) : s.lastCommand || 'NULL'} user=default redir=-1 ` +
     `resp=${s.protocol} lib-name=${e.libName} lib-ver=${e.libVer}\n`
   );
 }
@@ -243,7 +243,7 @@ export const connectionCommands: HandlerMap = {
     return setClientName(ctx, argv[2]!) ?? OK;
   },
 
-  'client|info': (ctx) => clientInfoLine(ctx, ctx.engine.mstime()),
+  'client|info': (ctx) => clientInfoLine(ctx, ctx.engine.mstime(), ctx, 'client|info'),
 
   'client|list'(ctx, argv) {
     let type: string | null = null;
@@ -258,7 +258,7 @@ export const connectionCommands: HandlerMap = {
         ids = new Set();
         for (i++; i < argv.length; i++) {
           const id = parseStrictInt(argv[i]!);
-          if (id === null || id <= 0n) return INVALID_CLIENT_ID;
+          if (id === null) return INVALID_CLIENT_ID;
           ids.add(Number(id));
         }
       } else {
@@ -271,7 +271,7 @@ export const connectionCommands: HandlerMap = {
     for (const s of sessions) {
       if (type !== null && clientType(s) !== type) continue;
       if (ids !== null && !ids.has(s.id)) continue;
-      out += clientInfoLine(s, now);
+      out += clientInfoLine(s, now, ctx, 'client|list');
     }
     return out;
   },

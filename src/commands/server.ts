@@ -214,7 +214,9 @@ function configSet(ctx: Session, argv: Bytes[]): Reply {
   if (argv.length % 2 !== 0) return SYNTAX_ERROR;
   const config = ctx.engine.config;
   const updates: Array<[ConfigParam, unknown]> = [];
-  const seen = new Set<ConfigParam>();
+  // Redis looks names up in a dict where each alias is an entry of its own: "hz hz" is a
+  // duplicate, "hash-max-ziplist-entries … hash-max-listpack-entries …" is not.
+  const seen = new Set<string>();
   for (let i = 2; i < argv.length; i += 2) {
     const name = argv[i]!;
     const p = CONFIG_BY_NAME.get(name.toLowerCase());
@@ -222,8 +224,8 @@ function configSet(ctx: Session, argv: Bytes[]): Reply {
     const rule = ruleOf(p);
     if (rule.immutable) return configSetFailed(name, "can't set immutable config");
     if (rule.protected) return configSetFailed(name, "can't set protected config");
-    if (seen.has(p)) return configSetFailed(name, 'duplicate parameter');
-    seen.add(p);
+    if (seen.has(name.toLowerCase())) return configSetFailed(name, 'duplicate parameter');
+    seen.add(name.toLowerCase());
     const parsed = parseConfigValue(p, argv[i + 1]!);
     if ('error' in parsed) return configSetFailed(name, parsed.error);
     updates.push([p, parsed.value]);
