@@ -749,3 +749,165 @@ describe('StreamObject', () => {
     expect(c.encoding).toBe('stream');
   });
 });
+
+describe('WATCH, keyspace events, multi-key reads', () => {
+  it('which stream writes touch WATCHed keys (same client)', async () => {
+    await fill('s', 3);
+    const cmds = [
+      ['XGROUP', 'CREATE', 's', 'g', '0'],
+      ['XREADGROUP', 'GROUP', 'g', 'c', 'COUNT', '1', 'STREAMS', 's', '>'],
+      ['XACK', 's', 'g', '1-1'],
+      ['XGROUP', 'CREATECONSUMER', 's', 'g', 'c2'],
+      ['XCLAIM', 's', 'g', 'c2', '0', '1-1', 'FORCE'],
+      ['XAUTOCLAIM', 's', 'g', 'c3', '0', '-'],
+      ['XGROUP', 'SETID', 's', 'g', '0'],
+      ['XGROUP', 'DELCONSUMER', 's', 'g', 'c2'],
+      ['XSETID', 's', '100-1'],
+      ['XGROUP', 'DESTROY', 's', 'g'],
+      ['XDEL', 's', '2-1'],
+      ['XDEL', 's', '2-1'],
+      ['XTRIM', 's', 'MAXLEN', '5'],
+      ['XTRIM', 's', 'MAXLEN', '0'],
+      ['XADD', 's', '200-1', 'a', '1'],
+      ['XGROUP', 'CREATE', 's2', 'g', '$', 'MKSTREAM'],
+    ];
+    for (const c of cmds) {
+      await d.do('WATCH', c[1] === 'CREATE' || c[1] === 'SETID' || c[1] === 'DESTROY' || c[1] === 'CREATECONSUMER' || c[1] === 'DELCONSUMER' ? c[2]! : c[0] === 'XREADGROUP' ? 's' : c[1]!);
+      await d.do(...c);
+      await d.do('MULTI');
+      await d.do('PING');
+      await d.do('EXEC');
+    }
+  });
+
+  it('XREAD over several keys, COUNT, $ and RESP3 map', async () => {
+    await fill('a', 3);
+    await fill('b', 2);
+    await d.script(`
+      XREAD COUNT 2 STREAMS a b 0 0
+      XREAD STREAMS a b 2-1 $
+      XREAD STREAMS a nokey b 0 0 1-1
+      XREAD STREAMS a b 3-1 2-1
+      XREAD COUNT 1 STREAMS b a 1-1 1-1
+    `);
+    await both('HELLO', '3');
+    await d.script(`
+      XREAD COUNT 2 STREAMS a b 0 0
+      XREAD STREAMS a b 3-1 2-1
+      XINFO GROUPS a
+      XGROUP CREATE a g 0
+      XREADGROUP GROUP g c COUNT 1 STREAMS a b >
+      XREADGROUP GROUP g c COUNT 1 STREAMS a >
+      XREADGROUP GROUP g c STREAMS a 0
+      XINFO GROUPS a
+    `);
+  });
+
+  it('fires xadd/xtrim/xdel/xgroup-*/xsetid keyspace events', async () => {
+    const s = d.session;
+    await s.execute(['CONFIG', 'SET', 'notify-keyspace-events', 'Et']);
+    const sub = d.engine.createSession();
+    const got: string[] = [];
+    sub.onPush = (r) => {
+      const items = r as string[];
+      if (items[0] === 'pmessage') got.push(`${items[2]}:${items[3]}`);
+    };
+    await sub.execute(['PSUBSCRIBE', '__keyevent@0__:*']);
+    await s.execute(['XADD', 's', 'MAXLEN', '1', '1-1', 'a', '1']);
+    await s.execute(['XADD', 's', 'MAXLEN', '1', '2-1', 'a', '1']);
+    await s.execute(['XDEL', 's', '2-1']);
+    await s.execute(['XGROUP', 'CREATE', 's', 'g', '$']);
+    await s.execute(['XGROUP', 'CREATECONSUMER', 's', 'g', 'c']);
+    await s.execute(['XREADGROUP', 'GROUP', 'g', 'c2', 'STREAMS', 's', '>']);
+    await s.execute(['XGROUP', 'SETID', 's', 'g', '0']);
+    await s.execute(['XGROUP', 'DELCONSUMER', 's', 'g', 'c']);
+    await s.execute(['XGROUP', 'DESTROY', 's', 'g']);
+    await s.execute(['XSETID', 's', '5-5']);
+    await s.execute(['XTRIM', 's', 'MAXLEN', '0']);
+    expect(got).toEqual([
+      '__keyevent@0__:xadd:s',
+      '__keyevent@0__:xadd:s',
+      '__keyevent@0__:xtrim:s',
+      '__keyevent@0__:xdel:s',
+      '__keyevent@0__:xgroup-create:s',
+      '__keyevent@0__:xgroup-createconsumer:s',
+      '__keyevent@0__:xgroup-createconsumer:s',
+      '__keyevent@0__:xgroup-setid:s',
+      '__keyevent@0__:xgroup-delconsumer:s',
+      '__keyevent@0__:xgroup-destroy:s',
+      '__keyevent@0__:xsetid:s',
+    ]);
+  });
+});
+
+describe('node boundaries under random workloads', () => {
+  it('matches radix-tree keys/nodes after random XADD/XDEL/XTRIM with small node limits', async () => {
+    let seed = 12345;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const values = () => {
+      const k = rnd(6);
+      if (k === 0) return String(rnd(200) - 100);
+      if (k === 1) return String(rnd(2000000000) - 1000000000) + String(rnd(10));
+      if (k === 2) return 'x'.repeat(rnd(70));
+      if (k === 3) return 'y'.repeat(60 + rnd(10));
+      if (k === 4) return '-' + String(rnd(100000));
+      return 'z'.repeat(rnd(5000));
+    };
+    for (const [bytes, entries] of [['300', '10'], ['1000', '0'], ['4096', '100'], ['0', '5']] as const) {
+      await d.reset();
+      await d.do('CONFIG', 'SET', 'stream-node-max-bytes', bytes);
+      await d.do('CONFIG', 'SET', 'stream-node-max-entries', entries);
+      let ms = 1;
+      for (let i = 0; i < 300; i++) {
+        ms += 1 + rnd(3) * rnd(100000);
+        const nf = 1 + rnd(3);
+        const fields: string[] = [];
+        for (let f = 0; f < nf; f++) fields.push(rnd(3) === 0 ? `f${rnd(3)}` : 'f0', values());
+        await d.do('XADD', 's', `${ms}-${rnd(3)}`, ...fields);
+        if (rnd(10) === 0) await d.do('XDEL', 's', `${ms}-0`, `${ms - 1}-1`);
+        if (rnd(40) === 0) await d.do('XTRIM', 's', 'MAXLEN', '~', String(rnd(200)));
+        if (rnd(60) === 0) await d.do('XTRIM', 's', 'MAXLEN', String(rnd(200)));
+        if (i % 25 === 0) await d.do('XINFO', 'STREAM', 's');
+      }
+      await d.do('XINFO', 'STREAM', 's');
+      await d.do('XRANGE', 's', '-', '+', 'COUNT', '5');
+    }
+  });
+});
+
+describe('StreamObject.fromLoad', () => {
+  it('rebuilds groups, PELs and consumers as the RDB loader does', () => {
+    const cfg = { streamNodeMaxBytes: 4096, streamNodeMaxEntries: 100 };
+    const id = (ms: bigint) => ({ ms, seq: 0n });
+    const s = StreamObject.fromLoad(
+      [1n, 2n, 3n].map((ms) => ({ id: id(ms), fields: ['f', String(ms)] })),
+      {
+        lastId: id(9n),
+        firstId: null,
+        maxDeletedId: null,
+        entriesAdded: null,
+        groups: [
+          {
+            name: 'g',
+            lastId: id(2n),
+            entriesRead: null,
+            pending: [{ id: id(2n), deliveryTime: 5, deliveryCount: 3 }],
+            consumers: [{ name: 'c', seenTime: 7, activeTime: null, pending: [id(2n)] }],
+          },
+        ],
+      },
+      cfg,
+    );
+    expect(s.lastId).toEqual(id(9n));
+    expect(s.entriesAdded).toBe(3n);
+    const g = s.group('g')!;
+    expect(g.entriesRead).toBe(-1n); // 2-0 is inside the stream: no estimate
+    const c = g.consumers.get('c')!;
+    expect(c.activeTime).toBe(7);
+    expect(g.pel.get(id(2n))!.consumer).toBe(c);
+    expect(c.pel.size).toBe(1);
+  });
+});
