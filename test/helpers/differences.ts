@@ -107,6 +107,17 @@ export const VERSION_DIFFERENCES: VersionDifference[] = [
       ours instanceof ErrorReply &&
       ours.message === 'ERR timeout is out of range',
   },
+  {
+    id: 'xreadgroup-blocked-group-destroyed',
+    reason:
+      "7.2 re-executes a blocked XREADGROUP when its key is signalled (blocked.c rewrite, redis#11012), so a client whose group was destroyed gets the command's own NOGROUP error; 7.0 answered 'NOGROUP the consumer group this client was blocked on no longer exists'.",
+    explains: (argv, ours, theirs) =>
+      lower(argv[0]) === 'xreadgroup' &&
+      ours instanceof ErrorReply &&
+      theirs instanceof ErrorReply &&
+      /^NOGROUP No such key '.*' or consumer group '.*' in XREADGROUP with GROUP option$/s.test(ours.message) &&
+      theirs.message === 'NOGROUP the consumer group this client was blocked on no longer exists',
+  },
 ];
 
 /** Replies equal except for the text of numbers that are the same double. */
