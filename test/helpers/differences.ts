@@ -118,6 +118,15 @@ export const VERSION_DIFFERENCES: VersionDifference[] = [
       /^NOGROUP No such key '.*' or consumer group '.*' in XREADGROUP with GROUP option$/s.test(ours.message) &&
       theirs.message === 'NOGROUP the consumer group this client was blocked on no longer exists',
   },
+  {
+    id: 'bitcount-bitpos-args-before-lookup',
+    reason:
+      '7.2 validates BITCOUNT/BITPOS arguments before looking up the key, so a missing key with illegal arguments is an error (redis#11734); 7.0 answered 0 (or -1) for a missing key without parsing them.',
+    explains: (argv, ours, theirs) =>
+      (lower(argv[0]) === 'bitcount' || lower(argv[0]) === 'bitpos') &&
+      ours instanceof ErrorReply &&
+      (theirs === 0 || theirs === -1),
+  },
 ];
 
 /** Replies equal except for the text of numbers that are the same double. */
