@@ -1,5 +1,5 @@
 import type { Bytes } from '../engine/bytes.js';
-import { NOT_INTEGER, NOT_POSITIVE, SYNTAX_ERROR, WRONGTYPE } from '../engine/errors.js';
+import { NOT_POSITIVE, SYNTAX_ERROR, WRONGTYPE } from '../engine/errors.js';
 import { globMatch } from '../engine/glob.js';
 import { parseStrictInt } from '../engine/object.js';
 import { EMPTY_ARRAY, ErrorReply, SetReply, type Reply } from '../engine/reply.js';
@@ -168,11 +168,10 @@ function spop(ctx: Session, argv: Bytes[]): Reply {
   return ele;
 }
 
-/** getPositiveLongFromObjectOrReply. */
-function parsePositive(s: Bytes, negativeError: ErrorReply): number | ErrorReply {
+/** getPositiveLongFromObjectOrReply: one message for "not an integer" and "negative". */
+function parsePositive(s: Bytes, error: ErrorReply): number | ErrorReply {
   const v = parseStrictInt(s);
-  if (v === null) return NOT_INTEGER;
-  if (v < 0n) return negativeError;
+  if (v === null || v < 0n) return error;
   return Number(v);
 }
 

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Differential } from '../helpers/differential.js';
 import { Engine } from '../../src/engine/engine.js';
 import { HashObject } from '../../src/engine/types/hash.js';
@@ -14,6 +14,13 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await d.reset();
+});
+afterEach(async () => {
+  // reset() does not touch the real server's configuration: restore what tests change.
+  if (d.client) {
+    await d.client.call('CONFIG', 'SET', 'hash-max-listpack-entries', '512');
+    await d.client.call('CONFIG', 'SET', 'hash-max-listpack-value', '64');
+  }
 });
 
 const enc = (key: string) => d.do('OBJECT', 'ENCODING', key);
