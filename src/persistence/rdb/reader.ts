@@ -845,6 +845,8 @@ export interface ReadRdbOptions extends RdbParserOptions {
   chunkSize?: number;
   /** Called with (bytesRead, totalBytes) as the file streams. */
   onProgress?: (read: number, total: number) => void;
+  /** Awaited after each chunk: where a consumer applies backpressure (flushes its output). */
+  afterChunk?: () => Promise<void> | void;
 }
 
 /** Streams an RDB file through a visitor. Resolves with the parser (for its counters). */
@@ -862,6 +864,7 @@ export async function readRdbFile(path: string, visitor: RdbVisitor, options: Re
       read += bytesRead;
       parser.feed(buf.subarray(0, bytesRead));
       options.onProgress?.(read, total);
+      if (options.afterChunk) await options.afterChunk();
       if (parser.done && !options.preamble) break;
     }
     parser.end();

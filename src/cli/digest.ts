@@ -1,0 +1,42 @@
+import { Command, InvalidArgumentError } from 'commander';
+import type { DigestCompat } from '../engine/digest.js';
+import { FormatError } from '../persistence/io/errors.js';
+import { digestRdbFile } from '../persistence/rdb/digest.js';
+import type { CliIO } from './main.js';
+import { CannotReadError, checkReadable, describeFormatError, EXIT_CANNOT_READ, EXIT_INVALID, EXIT_VALID } from './file-input.js';
+import { Progress } from './progress.js';
+
+function parseCompat(v: string): DigestCompat {
+  if (v === '7.0' || v === '7.2') return v;
+  throw new InvalidArgumentError('use 7.0 or 7.2.');
+}
+
+export function digestCommand(io: CliIO, result: { code: number }): Command {
+  return new Command('digest')
+    .description('print the DEBUG DIGEST a Redis server would report after loading the file')
+    .argument('<file>', 'an RDB file')
+    .option('--compat <version>', '7.2 (default) or 7.0: Redis 7.2 changed how sorted-set scores enter the digest', parseCompat, '7.2' as DigestCompat)
+    .option('--json', 'print {"digest", "keys", "skipped"} as JSON')
+    .action(async (file: string, opts: { compat: DigestCompat; json?: boolean }) => {
+      try {
+        checkReadable(file);
+      } catch (e) {
+        if (!(e instanceof CannotReadError)) throw e;
+        io.stderr.write(`redscope: cannot read ${e.message}\n`);
+        result.code = EXIT_CANNOT_READ;
+        return;
+      }
+      const progress = new Progress(io.stderr, `reading ${file}`);
+      try {
+        const r = await digestRdbFile(file, opts.compat, { onProgress: (a, b) => progress.update(a, b) });
+        progress.done();
+        io.stdout.write(opts.json ? JSON.stringify({ file, compat: opts.compat, ...r }) + '\n' : r.digest + '\n');
+        result.code = EXIT_VALID;
+      } catch (e) {
+        progress.done();
+        if (!(e instanceof FormatError)) throw e;
+        io.stderr.write(`redscope: ${describeFormatError(file, e)}\n`);
+        result.code = EXIT_INVALID;
+      }
+    });
+}

@@ -1,0 +1,251 @@
+import { Command, InvalidArgumentError } from 'commander';
+import type { Bytes } from '../engine/bytes.js';
+import { globMatch } from '../engine/glob.js';
+import { keyToCommands } from '../persistence/aof/rewrite-commands.js';
+import { AtomicFileWriter } from '../persistence/io/atomic-file.js';
+import { FormatError } from '../persistence/io/errors.js';
+import { bytesToJson, valueToJson } from '../persistence/rdb/json.js';
+import { readRdbFile } from '../persistence/rdb/reader.js';
+import type { RdbKeyInfo } from '../persistence/rdb/types.js';
+import { collectKeys, type RdbValue } from '../persistence/rdb/value.js';
+import { encodeCommand } from '../resp/encoder.js';
+import type { CliIO } from './main.js';
+import { CannotReadError, checkReadable, describeFormatError, EXIT_CANNOT_READ, EXIT_INVALID, EXIT_VALID } from './file-input.js';
+import { StreamSink } from './output.js';
+import { Progress } from './progress.js';
+
+export type DumpFormat = 'jsonl' | 'json' | 'resp' | 'text';
+
+export interface DumpFilter {
+  db?: number;
+  match?: Bytes;
+  type?: string;
+}
+
+/** Where dump output goes: stdout with backpressure, or a file that appears atomically. */
+export interface TextOut {
+  write(s: string): void;
+  flush(): void | Promise<void>;
+}
+
+export function keyToJsonLine(info: RdbKeyInfo, value: RdbValue): string {
+  const o: Record<string, unknown> = {
+    db: info.db,
+    key: bytesToJson(info.key),
+    type: info.type,
+    expireAt: info.expireAt,
+    value: valueToJson(value),
+  };
+  if (info.idle !== null) o['idle'] = info.idle;
+  if (info.freq !== null) o['freq'] = info.freq;
+  return JSON.stringify(o);
+}
+
+function quote(b: Bytes): string {
+  let out = '"';
+  for (let i = 0; i < b.length; i++) {
+    const c = b.charCodeAt(i);
+    if (c === 0x22 || c === 0x5c) out += '\\' + b[i];
+    else if (c >= 0x20 && c < 0x7f) out += b[i];
+    else if (c === 0x0a) out += '\\n';
+    else if (c === 0x0d) out += '\\r';
+    else if (c === 0x09) out += '\\t';
+    else out += '\\x' + c.toString(16).padStart(2, '0');
+  }
+  return out + '"';
+}
+
+/** A readable rendering, redis-cli style quoting, one key per block. */
+export function keyToText(info: RdbKeyInfo, value: RdbValue): string {
+  const ttl = info.expireAt === null ? '' : `  expires ${new Date(info.expireAt).toISOString()}`;
+  const head = `db${info.db} ${value.type} ${quote(info.key)}${ttl}`;
+  const lines: string[] = [];
+  switch (value.type) {
+    case 'string':
+      return `${head} = ${quote(value.value)}\n`;
+    case 'list':
+      value.items.forEach((v, i) => lines.push(`  ${i + 1}) ${quote(v)}`));
+      break;
+    case 'set':
+      value.members.forEach((v) => lines.push(`  ${quote(v)}`));
+      break;
+    case 'zset':
+      value.entries.forEach(([m, s]) => lines.push(`  ${s} ${quote(m)}`));
+      break;
+    case 'hash':
+      value.entries.forEach(([f, v, t]) => lines.push(`  ${quote(f)} => ${quote(v)}${t === null ? '' : `  (field expires ${new Date(t).toISOString()})`}`));
+      break;
+    case 'stream':
+      value.entries.forEach((e) => {
+        const pairs: string[] = [];
+        for (let i = 0; i < e.fields.length; i += 2) pairs.push(`${quote(e.fields[i]!)}=${quote(e.fields[i + 1]!)}`);
+        lines.push(`  ${e.id.ms}-${e.id.seq} ${pairs.join(' ')}`);
+      });
+      for (const g of value.meta.groups) lines.push(`  group ${quote(g.name)} last-delivered ${g.lastId.ms}-${g.lastId.seq}, ${g.pending.length} pending, ${g.consumers.length} consumers`);
+      break;
+    case 'module':
+      return `${head} = <module ${value.moduleName}, ${value.raw.length} bytes>\n`;
+  }
+  return `${head}\n${lines.join('\n')}${lines.length ? '\n' : ''}`;
+}
+
+export interface DumpResult {
+  keys: number;
+  skippedModules: number;
+}
+
+/** Streams an RDB out in `format`, keeping one key in memory at a time. */
+export async function dumpRdb(file: string, format: DumpFormat, filter: DumpFilter, out: TextOut, progress?: Progress): Promise<DumpResult> {
+  let keys = 0;
+  let skippedModules = 0;
+  let first = true;
+  let respDb = -1;
+  if (format === 'json') out.write('[');
+  await readRdbFile(
+    file,
+    collectKeys(
+      ({ info, value }) => {
+        if (filter.db !== undefined && info.db !== filter.db) return;
+        if (filter.type !== undefined && info.type !== filter.type) return;
+        if (filter.match !== undefined && !globMatch(filter.match, info.key)) return;
+        switch (format) {
+          case 'jsonl':
+            out.write(keyToJsonLine(info, value) + '\n');
+            break;
+          case 'json':
+            out.write((first ? '\n' : ',\n') + keyToJsonLine(info, value));
+            break;
+          case 'text':
+            out.write(keyToText(info, value));
+            break;
+          case 'resp': {
+            const cmds = keyToCommands(info.key, value, info.expireAt);
+            if (!cmds) {
+              skippedModules++;
+              return;
+            }
+            if (info.db !== respDb) {
+              out.write(encodeCommand(['SELECT', String(info.db)]));
+              respDb = info.db;
+            }
+            for (const c of cmds) out.write(encodeCommand(c));
+            break;
+          }
+        }
+        first = false;
+        keys++;
+      },
+      {
+        onFunction: (code) => {
+          if (format === 'jsonl') out.write(JSON.stringify({ function: bytesToJson(code) }) + '\n');
+          else if (format === 'resp') out.write(encodeCommand(['FUNCTION', 'LOAD', 'REPLACE', code]));
+        },
+      },
+    ),
+    { onProgress: (r, t) => progress?.update(r, t), afterChunk: () => out.flush() },
+  );
+  progress?.done();
+  if (format === 'json') out.write(first ? ']\n' : '\n]\n');
+  await out.flush();
+  return { keys, skippedModules };
+}
+
+function parseFormat(v: string): DumpFormat {
+  if (v === 'jsonl' || v === 'json' || v === 'resp' || v === 'text') return v;
+  throw new InvalidArgumentError('use jsonl, json, resp or text.');
+}
+
+function parseDbNumber(v: string): number {
+  if (!/^\d+$/.test(v)) throw new InvalidArgumentError('not a database number.');
+  return Number(v);
+}
+
+const TYPES = ['string', 'list', 'set', 'zset', 'hash', 'stream', 'module'];
+function parseType(v: string): string {
+  const t = v.toLowerCase();
+  if (!TYPES.includes(t)) throw new InvalidArgumentError(`use one of ${TYPES.join(', ')}.`);
+  return t;
+}
+
+/** A TextOut over a file written atomically (temp, fsync, rename). */
+export function fileOut(path: string): TextOut & { commit(): void; abort(): void } {
+  const w = new AtomicFileWriter(path);
+  let parts: string[] = [];
+  let size = 0;
+  return {
+    write(s) {
+      parts.push(s);
+      size += s.length;
+      if (size > 1 << 20) this.flush();
+    },
+    flush() {
+      if (parts.length) w.write(Buffer.from(parts.join(''), 'latin1'));
+      parts = [];
+      size = 0;
+    },
+    commit() {
+      this.flush();
+      w.commit();
+    },
+    abort() {
+      w.abort();
+    },
+  };
+}
+
+/** Text meant for a terminal or JSON consumer: encode what we built as UTF-8 where it is text. */
+export function dumpCommand(io: CliIO, result: { code: number }): Command {
+  return new Command('dump')
+    .description('print the keys of an RDB file as JSON lines, JSON, RESP commands or text')
+    .argument('<file>', 'an RDB file')
+    .option('-f, --format <format>', 'jsonl, json, resp (for redis-cli --pipe) or text', parseFormat, 'jsonl')
+    .option('--db <n>', 'only this database', parseDbNumber)
+    .option('--match <glob>', 'only keys matching this glob pattern')
+    .option('--type <type>', 'only keys of this type', parseType)
+    .option('-o, --output <file>', 'write to a file (atomically) instead of stdout')
+    .action(async (file: string, opts: { format: DumpFormat; db?: number; match?: string; type?: string; output?: string }) => {
+      try {
+        checkReadable(file);
+      } catch (e) {
+        if (!(e instanceof CannotReadError)) throw e;
+        io.stderr.write(`redscope: cannot read ${e.message}\n`);
+        result.code = EXIT_CANNOT_READ;
+        return;
+      }
+      const filter: DumpFilter = {
+        db: opts.db,
+        type: opts.type,
+        match: opts.match === undefined ? undefined : Buffer.from(opts.match, 'utf8').toString('latin1'),
+      };
+      // JSON and text are UTF-8 documents; RESP carries raw bytes.
+      const encodeText = opts.format !== 'resp';
+      const toBytes = (s: string) => (encodeText ? Buffer.from(s, 'utf8').toString('latin1') : s);
+      const progress = new Progress(io.stderr, `reading ${file}`);
+      if (opts.output) {
+        const target = fileOut(opts.output);
+        const out: TextOut = { write: (s) => target.write(toBytes(s)), flush: () => target.flush() };
+        try {
+          await dumpRdb(file, opts.format, filter, out, progress);
+          target.commit();
+          result.code = EXIT_VALID;
+        } catch (e) {
+          target.abort();
+          if (!(e instanceof FormatError)) throw e;
+          io.stderr.write(`redscope: ${describeFormatError(file, e)}\n`);
+          result.code = EXIT_INVALID;
+        }
+        return;
+      }
+      const sink = new StreamSink(io.stdout);
+      const out: TextOut = { write: (s) => sink.write(toBytes(s)), flush: () => sink.flush() };
+      try {
+        await dumpRdb(file, opts.format, filter, out, progress);
+        result.code = EXIT_VALID;
+      } catch (e) {
+        await sink.flush();
+        if (!(e instanceof FormatError)) throw e;
+        io.stderr.write(`redscope: ${describeFormatError(file, e)}\n`);
+        result.code = EXIT_INVALID;
+      }
+    });
+}
