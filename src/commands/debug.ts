@@ -1,6 +1,6 @@
 import type { Bytes } from '../engine/bytes.js';
 import { datasetDigest, digestHex, keyValueDigest } from '../engine/digest.js';
-import { NO_SUCH_KEY, NOT_INTEGER, NOT_POSITIVE } from '../engine/errors.js';
+import { NO_SUCH_KEY, NOT_POSITIVE } from '../engine/errors.js';
 import { objectIdleTimeMs } from '../engine/evict.js';
 import type { RedisObject } from '../engine/object.js';
 import { parseStrictInt } from '../engine/object.js';
@@ -261,14 +261,13 @@ function debugProtocol(ctx: Session, name: Bytes): Reply {
 }
 
 function populate(ctx: Session, argv: Bytes[]): Reply {
+  // getPositiveLongFromObjectOrReply: a non-number is "out of range" too.
   const count = parseStrictInt(argv[2]!);
-  if (count === null) return NOT_INTEGER;
-  if (count < 0n) return NOT_POSITIVE('value');
+  if (count === null || count < 0n) return NOT_POSITIVE('value');
   let size = 0;
   if (argv.length === 5) {
     const s = parseStrictInt(argv[4]!);
-    if (s === null) return NOT_INTEGER;
-    if (s < 0n) return NOT_POSITIVE('value');
+    if (s === null || s < 0n) return NOT_POSITIVE('value');
     size = Number(s);
   }
   const prefix = argv.length >= 4 ? argv[3]! : 'key';
