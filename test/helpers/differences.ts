@@ -127,6 +127,12 @@ export const VERSION_DIFFERENCES: VersionDifference[] = [
       ours instanceof ErrorReply &&
       (theirs === 0 || theirs === -1),
   },
+  {
+    id: 'command-table-7.0-docs',
+    reason:
+      "COMMAND INFO/DOCS/LIST/COUNT read src/commands/table.generated.ts, generated from 7.0.15 (REDIS_72_TABLE_CHANGES is where 7.2 edits go; empty so far). Redis 7.2 rewrote most command summaries, added display_text to some arguments and added commands (CLIENT NO-TOUCH, CLIENT SETINFO, WAITAOF), so today our entries equal 7.0.15's byte for byte and differ from a 7.2 server in those texts. Only commands with handlers are listed, so COUNT/LIST are smaller than Redis's while groups are built; tests compare per command name.",
+    explains: () => false,
+  },
 ];
 
 /** Replies equal except for the text of numbers that are the same double. */
