@@ -41,8 +41,15 @@ describe('SETBIT / GETBIT', () => {
       GETBIT missing 5
       SETBIT k -1 1
       SETBIT k abc 1
-      SETBIT k 4294967295 0
+      CONFIG SET proto-max-bulk-len 1mb
+      SETBIT k 8388607 0
       STRLEN k
+      SETBIT k 8388608 1
+      GETBIT k 8388608
+      BITFIELD k SET u8 8388600 1
+      BITFIELD k SET u8 8388601 1
+      BITFIELD k GET u8 8388601
+      CONFIG SET proto-max-bulk-len 512mb
       SETBIT k 4294967296 1
       SETBIT k 1 2
       SETBIT k 1 -1
