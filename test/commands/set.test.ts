@@ -681,3 +681,31 @@ describe('set internals (Redis 7.2 code paths)', () => {
     expect(SetObject.fromMembers(['1', 'x'.repeat(65)], limits).encoding).toBe('hashtable');
   });
 });
+
+describe('set and hash keyspace events (sequence observed on redis-server 7.0.15)', () => {
+  it('fires the same events in the same order', () => {
+    const engine = new Engine({ timers: false });
+    const sub = engine.createSession();
+    const events: string[] = [];
+    sub.onPush = (r) => {
+      const a = items(r instanceof Object && 'items' in r ? (r as unknown as { items: Reply[] }).items : (r as Reply[]));
+      if (a[0] === 'pmessage') events.push(`${String(a[2]).replace('__keyevent@0__:', '')} ${String(a[3])}`);
+    };
+    const c = engine.createSession();
+    const run = (line: string) => c.execute(splitWords(line));
+    run('CONFIG SET notify-keyspace-events KEA');
+    sub.execute(['PSUBSCRIBE', '__keyevent@0__:*']);
+    for (const line of [
+      'SADD a 1 2', 'SMOVE a b 1', 'SMOVE a b 2', 'SPOP b 5', 'SADD c x y z', 'SPOP c 1', 'SPOP c', 'HSET h f 1',
+      'HINCRBYFLOAT h f 1', 'HINCRBY h f 1', 'HDEL h f', 'HSETNX h f 1', 'SINTERSTORE d c c', 'SUNIONSTORE d nokey',
+      'SADD e 1', 'SDIFFSTORE e2 e e', 'SREM c y z x',
+    ]) {
+      run(line);
+    }
+    expect(events.join(' ')).toBe(
+      'sadd a srem a sadd b srem a del a sadd b spop b del b sadd c spop c spop c hset h hincrbyfloat h hincrby h ' +
+        'hdel h del h hset h sinterstore d del d sadd e srem c del c',
+    );
+    engine.close();
+  });
+});
