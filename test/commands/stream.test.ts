@@ -1003,3 +1003,33 @@ describe('blocked XREADGROUP when its group or key goes away', () => {
     expect(VERSION_DIFFERENCES.some((x) => x.explains(argv, ours, theirs))).toBe(true);
   });
 });
+
+describe('streams and keyspace commands', () => {
+  it('COPY, DEBUG DIGEST-VALUE, OBJECT ENCODING, TYPE, RENAME of a stream with groups', async () => {
+    await fill('s', 5);
+    await both('XGROUP', 'CREATE', 's', 'g', '0');
+    await both('XREADGROUP', 'GROUP', 'g', 'c', 'COUNT', '2', 'STREAMS', 's', '>');
+    await both('XDEL', 's', '4-1');
+    await d.script(`
+      COPY s t
+      XINFO STREAM t
+      XINFO GROUPS t
+      XPENDING t g
+      XACK t g 1-1
+      XPENDING s g
+      XPENDING t g
+      DEBUG DIGEST-VALUE s
+      DEBUG DIGEST-VALUE t
+      OBJECT ENCODING s
+      TYPE t
+      RENAME t u
+      XLEN u
+      XINFO STREAM u
+      XADD empty 1-1 a 1
+      XDEL empty 1-1
+      DEBUG DIGEST-VALUE empty
+      EXISTS empty
+      XLEN empty
+    `);
+  });
+});

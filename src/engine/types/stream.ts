@@ -261,6 +261,7 @@ export class StreamObject implements RedisObject {
       node = new StreamNode(id, masterFields);
       node.body = body;
       this.nodes.push(node);
+      this.nodesVersion++;
       flags = FLAG_SAMEFIELDS;
     } else if (numfields === node.masterFields.length) {
       let same = true;
@@ -367,7 +368,11 @@ export class StreamObject implements RedisObject {
 
   /** streamLastValidID: the last live entry's ID (0-0 when empty). */
   lastValidId(): StreamID {
-    for (const e of this.range(MIN_ID, MAX_ID, true)) return e.id;
+    const nodes = this.nodes;
+    for (let ni = nodes.length - 1; ni >= 0; ni--) {
+      const es = nodes[ni]!.entries;
+      for (let i = es.length - 1; i >= 0; i--) if (!(es[i]!.flags & FLAG_DELETED)) return es[i]!.id;
+    }
     return MIN_ID;
   }
 
@@ -396,6 +401,7 @@ export class StreamObject implements RedisObject {
     e.flags |= FLAG_DELETED;
     if (node.count === 1) {
       this.nodes.splice(ni, 1);
+      this.nodesVersion++;
     } else {
       node.count--;
       node.deleted++;
@@ -444,7 +450,10 @@ export class StreamObject implements RedisObject {
       node.deleted += deletedFromNode;
       break;
     }
-    if (removeNodes) nodes.splice(0, removeNodes);
+    if (removeNodes) {
+      nodes.splice(0, removeNodes);
+      this.nodesVersion++;
+    }
     if (this.length === 0) this.firstId = MIN_ID;
     else if (deleted) this.firstId = this.edgeId(true, true);
     return deleted;
@@ -462,6 +471,19 @@ export class StreamObject implements RedisObject {
    * every prefix where keys branch and every child of such a prefix.
    */
   get radixTreeNodes(): number {
+    if (this.raxNodesVersion !== this.nodesVersion) {
+      this.raxNodesCount = this.countRaxNodes();
+      this.raxNodesVersion = this.nodesVersion;
+    }
+    return this.raxNodesCount;
+  }
+
+  /** Bumped whenever a node is added or removed; radixTreeNodes is cached per version. */
+  private nodesVersion = 0;
+  private raxNodesVersion = -1;
+  private raxNodesCount = 0;
+
+  private countRaxNodes(): number {
     const keys = this.nodes.map((n) => idToKey(n.master));
     const set = new Set<string>(['']);
     for (const k of keys) set.add(k);
