@@ -372,3 +372,62 @@ describe('BITFIELD', () => {
     expect(out.map((a) => a.slice(1).join(' '))).toEqual(['k SET u8 0 98', 'k SET u8 100 0']);
   });
 });
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('randomised comparisons', () => {
+  it('BITCOUNT / BITPOS over random ranges and units', async () => {
+    const r = rng(3);
+    const bytes = Buffer.alloc(23);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = r() < 0.3 ? 0 : r() < 0.3 ? 0xff : Math.floor(r() * 256);
+    await d.do('SET', 'b', bytes);
+    for (let i = 0; i < 400; i++) {
+      const s = String(Math.floor(r() * 400) - 200);
+      const e = String(Math.floor(r() * 400) - 200);
+      const unit = r() < 0.5 ? 'BIT' : 'BYTE';
+      const k = Math.floor(r() * 5);
+      if (k === 0) await d.do('BITCOUNT', 'b', s, e, unit);
+      else if (k === 1) await d.do('BITPOS', 'b', r() < 0.5 ? '0' : '1', s, e, unit);
+      else if (k === 2) await d.do('BITPOS', 'b', r() < 0.5 ? '0' : '1', s);
+      else if (k === 3) await d.do('BITPOS', 'b', r() < 0.5 ? '0' : '1', s, e);
+      else await d.do('BITCOUNT', 'b', s, e);
+    }
+  });
+
+  it('BITFIELD with random types, offsets, values and overflow modes', async () => {
+    const r = rng(5);
+    const big = () => {
+      const k = Math.floor(r() * 4);
+      if (k === 0) return String(Math.floor(r() * 200) - 100);
+      if (k === 1) return String(BigInt(Math.floor(r() * 2 ** 31)) * BigInt(Math.floor(r() * 2 ** 31)) * (r() < 0.5 ? -1n : 1n));
+      if (k === 2) return r() < 0.5 ? '9223372036854775807' : '-9223372036854775808';
+      return String(Math.floor(r() * 2 ** 20) - 2 ** 19);
+    };
+    for (let i = 0; i < 300; i++) {
+      const args: string[] = ['BITFIELD', 'f'];
+      const n = 1 + Math.floor(r() * 4);
+      for (let j = 0; j < n; j++) {
+        const signed = r() < 0.5;
+        const bits = 1 + Math.floor(r() * (signed ? 64 : 63));
+        const type = (signed ? 'i' : 'u') + bits;
+        const off = r() < 0.3 ? '#' + Math.floor(r() * 4) : String(Math.floor(r() * 100));
+        const k = Math.floor(r() * 4);
+        if (k === 0) args.push('GET', type, off);
+        else if (k === 1) args.push('SET', type, off, big());
+        else if (k === 2) args.push('INCRBY', type, off, big());
+        else args.push('OVERFLOW', ['WRAP', 'SAT', 'FAIL'][Math.floor(r() * 3)]!);
+      }
+      await d.do(...args);
+    }
+    await d.do('GET', 'f');
+  });
+});

@@ -630,3 +630,48 @@ describe('StringObject', () => {
     expect(await s.execute(['GETBIT', 'big', String(7919)])).toBe(1);
   });
 });
+
+/** Deterministic PRNG (mulberry32) so failures reproduce. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('randomised comparisons', () => {
+  it('INCRBYFLOAT over random decimal, exponent and hex increments', async () => {
+    const r = rng(7);
+    const pick = (): string => {
+      const k = Math.floor(r() * 6);
+      const digits = (n: number) => Array.from({ length: n }, () => Math.floor(r() * 10)).join('');
+      const sign = r() < 0.4 ? '-' : '';
+      if (k === 0) return sign + digits(1 + Math.floor(r() * 5)) + '.' + digits(1 + Math.floor(r() * 8));
+      if (k === 1) return sign + digits(1 + Math.floor(r() * 3)) + 'e' + (Math.floor(r() * 40) - 20);
+      if (k === 2) return sign + '0.' + digits(1 + Math.floor(r() * 20));
+      if (k === 3) return sign + digits(1 + Math.floor(r() * 19));
+      if (k === 4) return sign + '0x' + Math.floor(r() * 1e6).toString(16) + 'p' + (Math.floor(r() * 20) - 10);
+      return sign + digits(1 + Math.floor(r() * 2)) + '.' + digits(1 + Math.floor(r() * 2)) + 'E+' + Math.floor(r() * 25);
+    };
+    for (let key = 0; key < 10; key++) {
+      for (let i = 0; i < 40; i++) await d.do('INCRBYFLOAT', `f${key}`, pick());
+    }
+  });
+
+  it('SETRANGE / GETRANGE / APPEND sequences', async () => {
+    const r = rng(11);
+    for (let i = 0; i < 300; i++) {
+      const key = `s${Math.floor(r() * 3)}`;
+      const k = Math.floor(r() * 4);
+      const val = 'abcdefghij'.slice(0, Math.floor(r() * 10)) + (r() < 0.3 ? '\x00\xff' : '');
+      if (k === 0) await d.do('SETRANGE', key, String(Math.floor(r() * 40)), Buffer.from(val, 'latin1'));
+      else if (k === 1) await d.do('APPEND', key, Buffer.from(val, 'latin1'));
+      else if (k === 2) await d.do('GETRANGE', key, String(Math.floor(r() * 60) - 30), String(Math.floor(r() * 60) - 30));
+      else await d.do('GET', key);
+    }
+  });
+});
