@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { Differential, splitWords } from '../helpers/differential.js';
 import { Engine } from '../../src/engine/engine.js';
 import { SetObject } from '../../src/engine/types/set.js';
+import { Intset } from '../../src/datastruct/intset.js';
 import { OK, SetReply, type Reply } from '../../src/engine/reply.js';
 import type { Session } from '../../src/engine/session.js';
 
@@ -679,6 +680,13 @@ describe('set internals (Redis 7.2 code paths)', () => {
     expect(SetObject.fromMembers(strs(200), limits).encoding).toBe('hashtable');
     expect(SetObject.fromMembers(ints(0, 600), limits).encoding).toBe('hashtable');
     expect(SetObject.fromMembers(['1', 'x'.repeat(65)], limits).encoding).toBe('hashtable');
+    const wide = Intset.from([1, 2], 8);
+    const fromBlob = SetObject.fromIntset(wide, limits);
+    expect(fromBlob.encoding).toBe('intset');
+    expect(fromBlob.is!.encoding).toBe(8);
+    expect(SetObject.fromIntset(Intset.from(ints(0, 600).map(Number)), limits).encoding).toBe('hashtable');
+    expect(SetObject.fromListpack(['b', 'a'], limits).toArray()).toEqual(['b', 'a']);
+    expect(SetObject.fromListpack(strs(129), limits).encoding).toBe('hashtable');
   });
 });
 

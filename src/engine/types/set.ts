@@ -126,6 +126,25 @@ export class SetObject implements RedisObject {
     return o;
   }
 
+  /**
+   * An intset blob as the loader reads it (RDB_TYPE_SET_INTSET): the intset keeps its width;
+   * a hashtable when it holds more than set-max-intset-entries members.
+   */
+  static fromIntset(is: Intset, limits: SetLimits): SetObject {
+    const o = new SetObject('intset');
+    o.is = is;
+    if (is.length > intsetMaxEntries(limits)) o.convertTo('hashtable');
+    return o;
+  }
+
+  /** A listpack blob as loaded (RDB_TYPE_SET_LISTPACK): a hashtable beyond set-max-listpack-entries. */
+  static fromListpack(members: Iterable<Bytes>, limits: SetLimits): SetObject {
+    const o = new SetObject('listpack');
+    for (const m of members) o.lp!.add(m);
+    if (o.lp!.size > limits.setMaxListpackEntries) o.convertTo('hashtable');
+    return o;
+  }
+
   get size(): number {
     if (this.encoding === 'intset') return this.is!.length;
     if (this.encoding === 'listpack') return this.lp!.size;
