@@ -1,6 +1,7 @@
 import os from 'node:os';
 import type { Bytes } from '../engine/bytes.js';
-import { CONFIG_PARAMS, type Config, type ConfigParam } from '../engine/config.js';
+import { CONFIG_PARAMS, type ConfigParam } from '../engine/config.js';
+import type { Engine } from '../engine/engine.js';
 import { SYNTAX_ERROR, wrongArity } from '../engine/errors.js';
 import { globMatch } from '../engine/glob.js';
 import { INVALID_EVENT_CLASS, keyspaceEventsToString, parseKeyspaceEvents } from '../engine/notify.js';
@@ -39,7 +40,7 @@ const LONG_MAX = 9223372036854775807n;
 
 /** What Redis's config.c says about each parameter the engine keeps (type, bounds, flags). */
 interface ParamRule {
-  kind: 'int' | 'memory' | 'bool' | 'enum' | 'string' | 'special';
+  kind: 'int' | 'memory' | 'memory-percent' | 'bool' | 'enum' | 'string' | 'special';
   min?: bigint;
   max?: bigint;
   /** Redis's enum order (its error message lists them in this order). */
@@ -99,14 +100,92 @@ const RULES: Record<string, ParamRule> = {
   bind: { kind: 'string' },
 };
 
+/**
+ * One CONFIG parameter as CONFIG GET/SET see it: the engine's own (CONFIG_PARAMS, stored in
+ * engine.config) or one of Redis's parameters the engine accepts and keeps without acting on
+ * (EXTRA_PARAMS, stored per engine here), so clients and test suites that set them work.
+ */
+interface Param {
+  name: string;
+  aliases: readonly string[];
+  rule: ParamRule;
+  get(engine: Engine): string;
+  set(engine: Engine, value: unknown): void;
+}
+
 function ruleOf(p: ConfigParam): ParamRule {
   return RULES[p.name] ?? { kind: p.kind === 'memory' ? 'memory' : p.kind, min: p.min !== undefined ? BigInt(p.min) : undefined, max: p.max !== undefined ? BigInt(p.max) : undefined, enumValues: p.enumValues, immutable: p.immutable };
 }
 
+function coreParam(p: ConfigParam): Param {
+  return {
+    name: p.name,
+    aliases: p.aliases,
+    rule: ruleOf(p),
+    get(engine) {
+      const v = engine.config[p.field];
+      return typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v);
+    },
+    set(engine, value) {
+      (engine.config as unknown as Record<string, unknown>)[p.field] = value;
+    },
+  };
+}
+
+const extraValues = new WeakMap<Engine, Map<string, string>>();
+
+/** [name, rule, default (as CONFIG GET shows it)]: accepted and stored, no effect in process. */
+const EXTRA_PARAMS: Array<[string, ParamRule, string]> = [
+  ['lazyfree-lazy-eviction', { kind: 'bool' }, 'no'],
+  ['lazyfree-lazy-expire', { kind: 'bool' }, 'no'],
+  ['lazyfree-lazy-server-del', { kind: 'bool' }, 'no'],
+  ['replica-lazy-flush', { kind: 'bool' }, 'no'],
+  ['maxmemory-clients', { kind: 'memory-percent', min: 0n, max: LONG_MAX }, '0'],
+  ['maxmemory-eviction-tenacity', I(0, 100), '10'],
+  ['slowlog-log-slower-than', I(-1, LONG_MAX), '10000'],
+  ['slowlog-max-len', I(0, LONG_MAX), '128'],
+  ['latency-tracking', { kind: 'bool' }, 'yes'],
+  ['latency-monitor-threshold', I(0, LONG_MAX), '0'],
+  ['latency-tracking-info-percentiles', { kind: 'string' }, '50 99 99.9'],
+  ['activerehashing', { kind: 'bool' }, 'yes'],
+  ['activedefrag', { kind: 'bool' }, 'no'],
+  ['auto-aof-rewrite-percentage', I(0, INT_MAX), '100'],
+  ['auto-aof-rewrite-min-size', M(0, LONG_MAX), '67108864'],
+  ['aof-rewrite-incremental-fsync', { kind: 'bool' }, 'yes'],
+  ['no-appendfsync-on-rewrite', { kind: 'bool' }, 'no'],
+  ['rdb-del-sync-files', { kind: 'bool' }, 'no'],
+  ['stop-writes-on-bgsave-error', { kind: 'bool' }, 'yes'],
+  ['maxclients', I(1, 4294967295), '10000'],
+  ['loglevel', { kind: 'enum', enumValues: ['debug', 'verbose', 'notice', 'warning', 'nothing'] }, 'notice'],
+  ['tracking-table-max-keys', I(0, LONG_MAX), '1000000'],
+  ['protected-mode', { kind: 'bool' }, 'yes'],
+  ['replica-read-only', { kind: 'bool' }, 'yes'],
+  ['repl-diskless-sync', { kind: 'bool' }, 'yes'],
+  ['tcp-keepalive', I(0, INT_MAX), '300'],
+  ['daemonize', { kind: 'bool', immutable: true }, 'no'],
+  ['io-threads', { kind: 'int', immutable: true }, '1'],
+];
+
+function extraParam([name, rule, def]: [string, ParamRule, string]): Param {
+  return {
+    name,
+    aliases: [],
+    rule,
+    get: (engine) => extraValues.get(engine)?.get(name) ?? def,
+    set(engine, value) {
+      let m = extraValues.get(engine);
+      if (!m) extraValues.set(engine, (m = new Map()));
+      m.set(name, typeof value === 'boolean' ? (value ? 'yes' : 'no') : String(value));
+    },
+  };
+}
+
+const PARAMS: Param[] = [...CONFIG_PARAMS.map(coreParam), ...EXTRA_PARAMS.map(extraParam)];
+
 /** Every name CONFIG GET patterns see: canonical names and aliases, each with its param. */
-const CONFIG_NAMES: Array<[string, ConfigParam]> = [];
-const CONFIG_BY_NAME = new Map<string, ConfigParam>();
-for (const p of CONFIG_PARAMS) {
+const CONFIG_NAMES: Array<[string, Param]> = [];
+const CONFIG_BY_NAME = new Map<string, Param>();
+for (const p of PARAMS) {
   CONFIG_NAMES.push([p.name, p]);
   CONFIG_BY_NAME.set(p.name, p);
   for (const a of p.aliases) {
@@ -127,15 +206,9 @@ export function parseMemory(s: Bytes): bigint | null {
   return (v * (mul[(m[2] ?? 'b').toLowerCase()] ?? 1n)) & 0xffffffffffffffffn;
 }
 
-function formatConfigValue(p: ConfigParam, config: Config): string {
-  const v = config[p.field];
-  if (typeof v === 'boolean') return v ? 'yes' : 'no';
-  return String(v);
-}
-
 /** Parses one CONFIG SET value: the value to store, or the reason it is refused. */
-function parseConfigValue(p: ConfigParam, raw: Bytes): { value: unknown } | { error: string } {
-  const rule = ruleOf(p);
+function parseConfigValue(p: Param, raw: Bytes): { value: unknown } | { error: string } {
+  const rule = p.rule;
   switch (rule.kind) {
     case 'bool': {
       const v = raw.toLowerCase();
@@ -147,6 +220,13 @@ function parseConfigValue(p: ConfigParam, raw: Bytes): { value: unknown } | { er
       const v = raw.toLowerCase();
       if (rule.enumValues!.includes(v)) return { value: v };
       return { error: `argument(s) must be one of the following: ${rule.enumValues!.join(', ')}` };
+    }
+    case 'memory-percent': {
+      const pm = /^(\d+)%$/.exec(raw);
+      if (pm) return { value: `${BigInt(pm[1]!)}%` };
+      const n = parseMemory(raw);
+      if (n === null) return { error: 'argument must be a memory or percent value' };
+      return { value: String(n) };
     }
     case 'int':
     case 'memory': {
@@ -187,10 +267,10 @@ function parseConfigValue(p: ConfigParam, raw: Bytes): { value: unknown } | { er
 }
 
 function configGet(ctx: Session, argv: Bytes[]): Reply {
-  const config = ctx.engine.config;
-  const matches: Array<[string, ConfigParam]> = [];
+  const engine = ctx.engine;
+  const matches: Array<[string, Param]> = [];
   const seen = new Set<string>();
-  const addMatch = (name: string, p: ConfigParam) => {
+  const addMatch = (name: string, p: Param) => {
     const k = name.toLowerCase();
     if (seen.has(k)) return;
     seen.add(k);
@@ -207,13 +287,12 @@ function configGet(ctx: Session, argv: Bytes[]): Reply {
       if (globMatch(pattern, name, true)) addMatch(name, p);
     }
   }
-  return new MapReply(matches.map(([name, p]) => [name, formatConfigValue(p, config)]));
+  return new MapReply(matches.map(([name, p]) => [name, p.get(engine)]));
 }
 
 function configSet(ctx: Session, argv: Bytes[]): Reply {
   if (argv.length % 2 !== 0) return SYNTAX_ERROR;
-  const config = ctx.engine.config;
-  const updates: Array<[ConfigParam, unknown]> = [];
+  const updates: Array<[Param, unknown]> = [];
   // Redis looks names up in a dict where each alias is an entry of its own: "hz hz" is a
   // duplicate, "hash-max-ziplist-entries … hash-max-listpack-entries …" is not.
   const seen = new Set<string>();
@@ -221,9 +300,8 @@ function configSet(ctx: Session, argv: Bytes[]): Reply {
     const name = argv[i]!;
     const p = CONFIG_BY_NAME.get(name.toLowerCase());
     if (!p) return unknownConfigOption(name);
-    const rule = ruleOf(p);
-    if (rule.immutable) return configSetFailed(name, "can't set immutable config");
-    if (rule.protected) return configSetFailed(name, "can't set protected config");
+    if (p.rule.immutable) return configSetFailed(name, "can't set immutable config");
+    if (p.rule.protected) return configSetFailed(name, "can't set protected config");
     if (seen.has(name.toLowerCase())) return configSetFailed(name, 'duplicate parameter');
     seen.add(name.toLowerCase());
     const parsed = parseConfigValue(p, argv[i + 1]!);
@@ -231,7 +309,7 @@ function configSet(ctx: Session, argv: Bytes[]): Reply {
     updates.push([p, parsed.value]);
   }
   // All values parsed: apply them together (CONFIG SET is atomic).
-  for (const [p, value] of updates) (config as unknown as Record<string, unknown>)[p.field] = value;
+  for (const [p, value] of updates) p.set(ctx.engine, value);
   return OK;
 }
 

@@ -229,7 +229,7 @@ describe('CONFIG against real redis', () => {
       CONFIG GET active-expire-effort
       CONFIG GET
     `);
-    for (const q of [['hash-max-*'], ['*max-ziplist*'], ['zset-*', 'hz'], ['hz', 'HZ', 'h?'], ['maxmemory-p*', 'maxmemory', 'lfu-*'], ['list-*']]) {
+    for (const q of [['hash-max-*'], ['*max-ziplist*'], ['zset-*', 'hz'], ['hz', 'HZ', 'h?'], ['maxmemory*', 'lfu-*'], ['lazyfree-*'], ['slowlog*', 'latency-*'], ['list-*']]) {
       const [ours, theirs] = await d.both('CONFIG', 'GET', ...q);
       expect(pairs(ours)).toEqual(pairs(theirs));
     }
@@ -328,6 +328,35 @@ describe('CONFIG against real redis', () => {
     `);
     expect(d.engine.config.hz).toBe(15);
     expect(d.engine.config.zsetMaxListpackEntries).toBe(64);
+  });
+
+  it('parameters the engine keeps without acting on them', async () => {
+    await d.script(`
+      CONFIG GET lazyfree-lazy-server-del
+      CONFIG SET lazyfree-lazy-server-del yes
+      CONFIG GET lazyfree-lazy-server-del
+      CONFIG SET maxmemory-clients 10%
+      CONFIG GET maxmemory-clients
+      CONFIG SET maxmemory-clients 1mb
+      CONFIG GET maxmemory-clients
+      CONFIG SET maxmemory-clients x
+      CONFIG SET maxmemory-clients 0
+      CONFIG SET maxmemory-eviction-tenacity 101
+      CONFIG SET slowlog-log-slower-than -2
+      CONFIG SET slowlog-log-slower-than -1
+      CONFIG GET slowlog-log-slower-than
+      CONFIG SET maxclients 0
+      CONFIG GET maxclients
+      CONFIG SET tcp-keepalive -1
+      CONFIG SET loglevel warning
+      CONFIG GET loglevel
+      CONFIG SET loglevel notice
+      CONFIG SET auto-aof-rewrite-min-size 32mb
+      CONFIG GET auto-aof-rewrite-min-size
+      CONFIG SET daemonize yes
+      CONFIG SET io-threads 2
+      CONFIG SET lazyfree-lazy-server-del no
+    `);
   });
 
   it('notify-keyspace-events is validated and normalised', async () => {
