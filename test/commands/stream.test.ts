@@ -1033,3 +1033,125 @@ describe('streams and keyspace commands', () => {
     `);
   });
 });
+
+describe('propagation matches the AOF real Redis writes', () => {
+  it('XADD/XTRIM rewrites, XREADGROUP/XCLAIM/XAUTOCLAIM effects, XGROUP and XSETID', async () => {
+    const fs = await import('node:fs');
+    const path = await import('node:path');
+    const p = await Differential.start(['--appendonly', 'yes', '--appendfsync', 'always', '--aof-use-rdb-preamble', 'yes']);
+    try {
+      const ours: string[][] = [];
+      p.engine.onPropagate((_db, argv) => ours.push(argv));
+      const script = `
+        XADD s 1-1 a 1
+        XADD s 2-* a 2
+        XADD s MAXLEN ~ 1 3-1 a 3
+        XADD s MAXLEN 2 4-1 a 4
+        XADD s MINID ~ 1 5-1 a 5
+        XADD s NOMKSTREAM 6-1 a 6
+        XADD nokey NOMKSTREAM 6-1 a 6
+        XADD s 6-1 a 6
+        XGROUP CREATE s g 0
+        XGROUP CREATE s g 0
+        XGROUP CREATECONSUMER s g c0
+        XGROUP CREATECONSUMER s g c0
+        XREADGROUP GROUP g alice COUNT 2 STREAMS s >
+        XREADGROUP GROUP g alice STREAMS s 0
+        XREADGROUP GROUP g bob NOACK COUNT 1 STREAMS s >
+        XREADGROUP GROUP g bob STREAMS s >
+        XREADGROUP GROUP g bob STREAMS s >
+        XACK s g 3-1 99-1
+        XACK s g 99-1
+        XCLAIM s g carol 0 4-1 JUSTID
+        XCLAIM s g carol 0 99-1 JUSTID
+        XCLAIM s g carol 3600000 4-1
+        XCLAIM s g carol 0 4-1 LASTID 100-1 JUSTID
+        XCLAIM s g carol 3600000 4-1 LASTID 200-1 JUSTID
+        XDEL s 5-1
+        XDEL s 5-1
+        XAUTOCLAIM s g dave 0 - COUNT 10
+        XGROUP SETID s g 0 ENTRIESREAD 0
+        XGROUP DELCONSUMER s g dave
+        XGROUP DELCONSUMER s g nobody
+        XGROUP DESTROY s g
+        XGROUP DESTROY s g
+        XTRIM s MAXLEN ~ 0
+        XTRIM s MAXLEN 1
+        XTRIM s MAXLEN 1
+        XSETID s 500-1 ENTRIESADDED 100 MAXDELETEDID 3-1
+        XGROUP CREATE t g $ MKSTREAM
+        XADD s 501-1 a 1
+        XADD s 502-1 a 2
+        XADD s 503-1 a 3
+        XTRIM s MINID ~ 503
+        XTRIM s MINID 503
+      `;
+      for (const raw of script.split('\n')) {
+        const line = raw.trim();
+        if (line) await p.do(...line.split(/\s+/));
+      }
+      await p.do('PING');
+      await new Promise((r) => setTimeout(r, 100));
+      const dir = path.join(p.real.dir, 'appendonlydir');
+      const incr = fs.readdirSync(dir).find((f) => f.endsWith('.incr.aof'))!;
+      const theirs = parseResp(fs.readFileSync(path.join(dir, incr), 'latin1')).filter((c) => c[0] !== 'SELECT');
+      const norm = (cmds: string[][]) =>
+        cmds.map((c) => c.map((x, i) => (i > 0 && c[i - 1] === 'TIME' && c[0] === 'XCLAIM' ? '<time>' : x)).join(' '));
+      expect(norm(as70(ours))).toEqual(norm(theirs));
+    } finally {
+      await p.stop();
+    }
+  });
+});
+
+/**
+ * Our propagation as Redis 7.0.15 would write it: 7.2.4 propagates XGROUP SETID after the
+ * XCLAIMs of every XREADGROUP that advanced the group (redis#12898, so replicas get
+ * entries_read); 7.0.15 did so only with NOACK. Drops those SETIDs and unwraps a
+ * MULTI/EXEC left with one command.
+ */
+function as70(cmds: string[][]): string[][] {
+  const out: string[][] = [];
+  for (let i = 0; i < cmds.length; i++) {
+    if (cmds[i]![0] !== 'MULTI') {
+      out.push(cmds[i]!);
+      continue;
+    }
+    const block: string[][] = [];
+    let j = i + 1;
+    for (; cmds[j]![0] !== 'EXEC'; j++) block.push(cmds[j]!);
+    i = j;
+    const hasClaims = block.some((c) => c[0] === 'XCLAIM');
+    const last = block[block.length - 1]!;
+    if (hasClaims && last[0] === 'XGROUP' && last[1] === 'SETID' && block.length >= 2 && block[block.length - 2]![0] === 'XCLAIM') {
+      block.pop();
+    }
+    if (block.length === 1) out.push(block[0]!);
+    else out.push(['MULTI'], ...block, ['EXEC']);
+  }
+  return out;
+}
+
+function parseResp(text: string): string[][] {
+  const out: string[][] = [];
+  let i = 0;
+  const line = () => {
+    const e = text.indexOf('\r\n', i);
+    const l = text.slice(i, e);
+    i = e + 2;
+    return l;
+  };
+  while (i < text.length) {
+    const head = line();
+    if (!head.startsWith('*')) continue;
+    const n = Number(head.slice(1));
+    const cmd: string[] = [];
+    for (let k = 0; k < n; k++) {
+      const len = Number(line().slice(1));
+      cmd.push(text.slice(i, i + len));
+      i += len + 2;
+    }
+    out.push(cmd);
+  }
+  return out;
+}
