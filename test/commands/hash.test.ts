@@ -434,3 +434,45 @@ describe('hash internals (Redis 7.2 code paths)', () => {
     expect(parseLongDouble('0e-5000')).not.toBeNull();
   });
 });
+
+describe('hash random differential run', () => {
+  it('random hash commands with small thresholds match redis byte for byte', async () => {
+    await d.do('CONFIG', 'SET', 'hash-max-listpack-entries', '8');
+    await d.do('CONFIG', 'SET', 'hash-max-listpack-value', '8');
+    let seed = 42;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const key = () => `h${rnd(3)}`;
+    const field = () => (rnd(10) === 0 ? `longfield${rnd(5)}` : `f${rnd(12)}`);
+    const value = () => [String(rnd(100) - 50), `v${rnd(5)}`, '1.5', 'x'.repeat(rnd(12)), '007'][rnd(5)]!;
+    for (let i = 0; i < 1500; i++) {
+      const k = key();
+      const ours = d.session.db.dict.get(k) as HashObject | undefined;
+      const unordered = ours !== undefined && ours.type === 'hash' && ours.encoding === 'hashtable';
+      switch (rnd(16)) {
+        case 0: case 1: case 2: {
+          const args = ['HSET', k];
+          for (let p = 0, n = 1 + rnd(3); p < n; p++) args.push(field(), value());
+          await d.do(...args);
+          break;
+        }
+        case 3: await d.do('HSETNX', k, field(), value()); break;
+        case 4: await d.do('HDEL', k, field(), field()); break;
+        case 5: await d.do('HINCRBY', k, field(), String(rnd(21) - 10)); break;
+        case 6: await d.do('HINCRBYFLOAT', k, field(), ['0.1', '-2.5', '3', '1e3'][rnd(4)]!); break;
+        case 7: await d.do('HGET', k, field()); break;
+        case 8: await d.do('HMGET', k, field(), field(), field()); break;
+        case 9: await d.do('HLEN', k); break;
+        case 10: await d.do('HSTRLEN', k, field()); break;
+        case 11: await d.do('HEXISTS', k, field()); break;
+        case 12: if (unordered) await hgetallSorted(k); else await d.do('HGETALL', k); break;
+        case 13: if (unordered) await d.doSorted('HKEYS', k); else await d.do('HKEYS', k); break;
+        case 14: if (unordered) await d.doSorted('HVALS', k); else await d.do('HVALS', k); break;
+        case 15: await d.do('OBJECT', 'ENCODING', k); break;
+      }
+    }
+    expect(d.compared).toBeGreaterThan(1500);
+  });
+});

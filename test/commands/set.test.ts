@@ -717,3 +717,42 @@ describe('set and hash keyspace events (sequence observed on redis-server 7.0.15
     engine.close();
   });
 });
+
+describe('set random differential run', () => {
+  it('random set commands with small thresholds match redis (member order compared sorted off intsets)', async () => {
+    await d.do('CONFIG', 'SET', 'set-max-intset-entries', '8');
+    let seed = 7;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const keys = ['a', 'b', 'c', 'nokey'];
+    const key = () => keys[rnd(keys.length)]!;
+    const member = () => (rnd(8) === 0 ? `s${rnd(4)}` : String(rnd(14) - 2));
+    const isIntset = (k: string) => (d.session.db.dict.get(k) as SetObject | undefined)?.encoding === 'intset';
+    const allIntsets = (...ks: string[]) => ks.every((k) => !d.session.db.dict.has(k) || isIntset(k));
+    for (let i = 0; i < 2000; i++) {
+      const k = key();
+      const k2 = key();
+      const k3 = key();
+      switch (rnd(17)) {
+        case 0: case 1: case 2: await d.do('SADD', k, member(), member()); break;
+        case 3: await d.do('SADD', k, member()); break;
+        case 4: await d.do('SREM', k, member(), member()); break;
+        case 5: await d.do('SMOVE', k, k2, member()); break;
+        case 6: await d.do('SCARD', k); break;
+        case 7: await d.do('SISMEMBER', k, member()); break;
+        case 8: await d.do('SMISMEMBER', k, member(), member()); break;
+        case 9: if (allIntsets(k)) await d.do('SMEMBERS', k); else await sorted('SMEMBERS', k); break;
+        case 10: await sorted('SINTER', k, k2); break;
+        case 11: if (allIntsets(k, k2)) await d.do('SUNION', k, k2); else await sorted('SUNION', k, k2); break;
+        case 12: if (allIntsets(k, k2)) await d.do('SDIFF', k, k2, k3); else await sorted('SDIFF', k, k2, k3); break;
+        case 13: await d.do('SINTERCARD', '2', k, k2, 'LIMIT', String(rnd(4))); break;
+        case 14: await d.do(['SINTERSTORE', 'SUNIONSTORE', 'SDIFFSTORE'][rnd(3)]!, k, k2, k3); break;
+        case 15: await d.do('OBJECT', 'ENCODING', k); break;
+        case 16: if (allIntsets(k)) await d.do('SPOP', k, '100'); else await sorted('SPOP', k, '100'); break;
+      }
+    }
+    expect(d.compared).toBeGreaterThan(2000);
+  });
+});
