@@ -464,12 +464,26 @@ const COMMAND_HELP = [
 
 // --- INFO --------------------------------------------------------------------------------
 
-/** Error replies counted per code for INFO errorstats (kept per engine). */
+/**
+ * Error replies counted per code for INFO errorstats. The core does not count them yet; when
+ * the engine grows an `errorStats` map (Session.call / process bump it), INFO reads it.
+ */
 const errorStatsByEngine = new WeakMap<object, Map<string, number>>();
 function errorStats(ctx: Session): Map<string, number> {
+  const own = (ctx.engine as unknown as { errorStats?: Map<string, number> }).errorStats;
+  if (own instanceof Map) return own;
   let m = errorStatsByEngine.get(ctx.engine);
   if (!m) errorStatsByEngine.set(ctx.engine, (m = new Map()));
   return m;
+}
+
+/** total_error_replies: from errorstats when counted, else failed + rejected calls. */
+function totalErrorReplies(ctx: Session): number {
+  let n = 0;
+  for (const v of errorStats(ctx).values()) n += v;
+  if (n) return n;
+  for (const s of ctx.engine.commandStats.values()) n += s.failedCalls + s.rejectedCalls;
+  return n;
 }
 
 function human(bytes: number): string {
@@ -650,8 +664,7 @@ function infoSections(ctx: Session, wanted: (name: string) => boolean): Section[
   }
   if (wanted('stats')) {
     const st = engine.stats;
-    let errors = 0;
-    for (const n of errorStats(ctx).values()) errors += n;
+    const errors = totalErrorReplies(ctx);
     out.push(['Stats', [
       ['total_connections_received', st.totalConnections],
       ['total_commands_processed', st.totalCommands],

@@ -255,6 +255,10 @@ describe('keyspace notifications, against real redis', () => {
     });
   });
 
+  // Redis fires "new" (class n) from dbAdd, before the command's own event: SET k v with KEAn
+  // publishes new, new, set, set. Needs Db.add to call notifyKeyspaceEvent('n', 'new', key, id).
+  it.todo('new-key events (class n) from Db.add');
+
   it('keyevent channels only, subscribed by exact channel', async () => {
     await withEvents(
       'E$g',
