@@ -531,7 +531,8 @@ export const stringCommands: HandlerMap = {
     if (argv.length === 3) {
       // Plain SET: no options to parse.
       const db = ctx.db;
-      db.lookupWrite(key);
+      // lookupKeyWrite only matters for its lazy expiry (the old value is replaced).
+      if (db.expires.size !== 0) db.lookupWrite(key);
       db.setKey(key, StringObject.fromValue(argv[2]!), false);
       ctx.engine.notifyKeyspaceEvent('$', 'set', key, ctx.dbIndex);
       return OK;

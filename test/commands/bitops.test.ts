@@ -431,3 +431,63 @@ describe('randomised comparisons', () => {
     await d.do('GET', 'f');
   });
 });
+
+/**
+ * Runs commands on both sides with notify-keyspace-events KEA and compares the keyspace and
+ * keyevent messages each side published, in order.
+ */
+async function compareEvents(commands: Array<Array<string | Buffer>>): Promise<void> {
+  const sub = await d.real.client();
+  await sub.call('PSUBSCRIBE', '__key*__:*');
+  await d.do('CONFIG', 'SET', 'notify-keyspace-events', 'KEA');
+  const ours: string[] = [];
+  const listener = d.engine.createSession();
+  listener.onPush = (r) => {
+    const arr = r as string[];
+    if (arr[0] === 'pmessage') ours.push(`${arr[2]} ${arr[3]}`);
+  };
+  await listener.execute(['PSUBSCRIBE', '__key*__:*']);
+  try {
+    for (const c of commands) await d.do(...c);
+    const theirs: string[] = [];
+    for (;;) {
+      let m: unknown;
+      try {
+        m = await sub.nextPush(150);
+      } catch {
+        break;
+      }
+      const arr = m as string[];
+      theirs.push(`${arr[2]} ${arr[3]}`);
+    }
+    expect(ours).toEqual(theirs);
+    expect(ours.length).toBeGreaterThan(0);
+  } finally {
+    listener.close();
+    sub.close();
+    await d.do('CONFIG', 'SET', 'notify-keyspace-events', '');
+  }
+}
+
+describe('keyspace notifications', () => {
+  it('fires the same events as Redis', async () => {
+    const w = (s: string) => s.split(' ');
+    await compareEvents([
+      w('SETBIT b 7 1'),
+      w('SETBIT b 7 1'),
+      w('SETBIT b 7 0'),
+      w('SETBIT b 100 0'),
+      w('GETBIT b 1'),
+      w('BITFIELD b SET u8 0 5'),
+      w('BITFIELD b SET u8 0 5'),
+      w('BITFIELD b GET u8 0'),
+      w('BITFIELD b OVERFLOW FAIL INCRBY u2 0 100'),
+      w('BITFIELD nb OVERFLOW FAIL INCRBY u2 0 100'),
+      w('BITOP AND r b b'),
+      w('BITOP OR r missing'),
+      w('BITOP OR r missing'),
+      w('BITCOUNT b'),
+      w('BITPOS b 1'),
+    ]);
+  });
+});

@@ -675,3 +675,74 @@ describe('randomised comparisons', () => {
     }
   });
 });
+
+/**
+ * Runs commands on both sides with notify-keyspace-events KEA and compares the keyspace and
+ * keyevent messages each side published, in order.
+ */
+async function compareEvents(commands: Array<Array<string | Buffer>>): Promise<void> {
+  const sub = await d.real.client();
+  await sub.call('PSUBSCRIBE', '__key*__:*');
+  await d.do('CONFIG', 'SET', 'notify-keyspace-events', 'KEA');
+  const ours: string[] = [];
+  const listener = d.engine.createSession();
+  listener.onPush = (r) => {
+    const arr = r as string[];
+    if (arr[0] === 'pmessage') ours.push(`${arr[2]} ${arr[3]}`);
+  };
+  await listener.execute(['PSUBSCRIBE', '__key*__:*']);
+  try {
+    for (const c of commands) await d.do(...c);
+    const theirs: string[] = [];
+    for (;;) {
+      let m: unknown;
+      try {
+        m = await sub.nextPush(150);
+      } catch {
+        break;
+      }
+      const arr = m as string[];
+      theirs.push(`${arr[2]} ${arr[3]}`);
+    }
+    expect(ours).toEqual(theirs);
+    expect(ours.length).toBeGreaterThan(0);
+  } finally {
+    listener.close();
+    sub.close();
+    await d.do('CONFIG', 'SET', 'notify-keyspace-events', '');
+  }
+}
+
+describe('keyspace notifications', () => {
+  it('fires the same events as Redis', async () => {
+    const w = (s: string) => s.split(' ');
+    await compareEvents([
+      w('SET k v'),
+      w('SET k v EX 100'),
+      w('SET k v NX'),
+      w('SET k2 v XX'),
+      w('SETNX n 1'),
+      w('SETEX e 100 v'),
+      w('PSETEX e 100000 v'),
+      w('GETSET k w'),
+      w('GETEX k EX 100'),
+      w('GETEX k PERSIST'),
+      w('GETEX k PERSIST'),
+      w('GETEX k EXAT 1'),
+      w('GETDEL n'),
+      w('GETDEL n'),
+      w('MSET a 1 b 2'),
+      w('MSETNX c 1 d 2'),
+      w('APPEND a x'),
+      w('APPEND new x'),
+      w('SETRANGE a 5 y'),
+      w('SETRANGE a 0'),
+      w('INCR i'),
+      w('DECRBY i 5'),
+      w('INCRBYFLOAT i 1.5'),
+      w('GET missing'),
+      w('MGET missing a'),
+      w('LCS a missing'),
+    ]);
+  });
+});
