@@ -151,13 +151,33 @@ function deleteIfEmpty(ctx: Session, key: Bytes, z: ZSetObject): boolean {
 
 // --- ZADD / ZINCRBY -------------------------------------------------------------------------
 
+/** getDoubleFromObject with a fast path for plain decimals ("12", "-3.5", ".5"). */
+function parseScore(s: Bytes): number | null {
+  const n = s.length;
+  if (n === 0 || n > 15) return parseDouble(s);
+  let i = s.charCodeAt(0) === 45 ? 1 : 0;
+  let digits = 0;
+  let dots = 0;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits++;
+    else if (c === 46 && dots === 0) dots++;
+    else return parseDouble(s);
+  }
+  return digits === 0 ? parseDouble(s) : Number(s);
+}
+
 function zaddGeneric(ctx: Session, argv: Bytes[], inFlags: number): Reply {
   const key = argv[1]!;
   let flags = inFlags;
   let ch = false;
   let scoreidx = 2;
   while (scoreidx < argv.length) {
-    const opt = argv[scoreidx]!.toLowerCase();
+    const a = argv[scoreidx]!;
+    const c0 = a.charCodeAt(0);
+    // A score (digit, sign, dot) ends the options without lower-casing anything.
+    if ((c0 >= 48 && c0 <= 57) || c0 === 45 || c0 === 43 || c0 === 46 || a.length > 4) break;
+    const opt = a.toLowerCase();
     if (opt === 'nx') flags |= ZADD_IN_NX;
     else if (opt === 'xx') flags |= ZADD_IN_XX;
     else if (opt === 'ch') ch = true;
@@ -182,13 +202,13 @@ function zaddGeneric(ctx: Session, argv: Bytes[], inFlags: number): Reply {
   let score0 = 0;
   let scores: number[] | null = null;
   if (elements === 1) {
-    const s = parseDouble(argv[scoreidx]!);
+    const s = parseScore(argv[scoreidx]!);
     if (s === null) return NOT_FLOAT;
     score0 = s;
   } else {
     scores = new Array<number>(elements);
     for (let j = 0; j < elements; j++) {
-      const s = parseDouble(argv[scoreidx + j * 2]!);
+      const s = parseScore(argv[scoreidx + j * 2]!);
       if (s === null) return NOT_FLOAT;
       scores[j] = s;
     }

@@ -114,6 +114,11 @@ export class SkipList {
 
   /** zslInsert: the member must not be present already. */
   insert(score: number, member: Bytes): SkipNode {
+    return this.insertNode(score, member, null);
+  }
+
+  /** Inserts a new node, or re-links `reuse` (keeping its level) as zslUpdateScore does. */
+  private insertNode(score: number, member: Bytes, reuse: SkipNode | null): SkipNode {
     const update = UPDATE;
     const rank = RANK;
     let x = this.header;
@@ -127,7 +132,7 @@ export class SkipList {
       }
       update[i] = x;
     }
-    const level = randomLevel();
+    const level = reuse !== null ? reuse.forward.length : randomLevel();
     if (level > this.level) {
       for (let i = this.level; i < level; i++) {
         rank[i] = 0;
@@ -136,7 +141,13 @@ export class SkipList {
       }
       this.level = level;
     }
-    const n = new SkipNode(member, score, level);
+    let n: SkipNode;
+    if (reuse !== null) {
+      n = reuse;
+      n.score = score;
+    } else {
+      n = new SkipNode(member, score, level);
+    }
     for (let i = 0; i < level; i++) {
       const u = update[i]!;
       n.forward[i] = u.forward[i]!;
@@ -210,7 +221,7 @@ export class SkipList {
       return x;
     }
     this.deleteNode(x, UPDATE);
-    return this.insert(newscore, member);
+    return this.insertNode(newscore, member, x);
   }
 
   /** zslGetRank: 1-based rank of (score, member), 0 when absent. */
