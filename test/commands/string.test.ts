@@ -511,6 +511,14 @@ describe('LCS', () => {
       LCS a aset
       LCS aset a LEN
     `);
+    await d.do('CONFIG', 'SET', 'proto-max-bulk-len', '1mb');
+    await d.do('SET', 'long1', 'ab'.repeat(300));
+    await d.do('SET', 'long2', 'ba'.repeat(300));
+    await d.do('LCS', 'long1', 'long2', 'LEN');
+    await d.do('SET', 'long2', 'ba'.repeat(200));
+    await d.do('LCS', 'long1', 'long2', 'LEN');
+    await d.do('LCS', 'long1', 'long2', 'IDX', 'MINMATCHLEN', '3');
+    await d.do('CONFIG', 'SET', 'proto-max-bulk-len', '512mb');
     await d.do('HELLO', '3');
     await d.do('LCS', 'a', 'b', 'IDX', 'WITHMATCHLEN');
     await d.do('LCS', 'x', 'y', 'IDX');
