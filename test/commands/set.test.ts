@@ -168,6 +168,30 @@ describe('set commands against real redis', () => {
     `);
   });
 
+  it('SMOVE touches the destination (WATCH) only when the member was added', async () => {
+    await script(`
+      SADD src x y
+      SADD dst x
+      WATCH dst
+      SMOVE src dst x
+      MULTI
+      PING
+      EXEC
+      WATCH dst
+      SMOVE src dst y
+      MULTI
+      PING
+      EXEC
+      WATCH src
+      SMOVE src src y
+      SREM dst nosuch
+      SADD src y
+      MULTI
+      PING
+      EXEC
+    `);
+  });
+
   it('SPOP without count: member, nil, propagated as SREM, key deleted when empty', async () => {
     const seen: string[][] = [];
     d.engine.onPropagate((_db, argv) => seen.push(argv));

@@ -81,5 +81,11 @@ describe('intset', () => {
     expect(c.encoding).toBe(4);
     expect([...c.values()]).toEqual([1, 2, 3, 70000]);
     for (let i = 0; i < 20; i++) expect(is.has(is.random())).toBe(true);
+    const wide = Intset.from([5, -9223372036854775808n, 9007199254740993n]);
+    const wc = wide.clone();
+    wc.remove(5);
+    expect(wc.encoding).toBe(8);
+    expect([...wide.values()]).toEqual([-9223372036854775808n, 5, 9007199254740993n]);
+    expect([...wc.values()]).toEqual([-9223372036854775808n, 9007199254740993n]);
   });
 });
