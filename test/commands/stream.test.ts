@@ -1155,3 +1155,61 @@ function parseResp(text: string): string[][] {
   }
   return out;
 }
+
+describe('arity and option case', () => {
+  it('wrong numbers of arguments and lower-case options', async () => {
+    await fill('s', 3);
+    await both('XGROUP', 'CREATE', 's', 'g', '0');
+    await d.script(`
+      XADD
+      XADD s
+      XADD s *
+      XADD s * a
+      XLEN
+      XLEN s t
+      XRANGE s -
+      XREVRANGE s +
+      XDEL s
+      XTRIM s MAXLEN
+      XREAD STREAMS
+      XREAD COUNT 1
+      XREADGROUP GROUP g c
+      XREADGROUP GROUP g c STREAMS
+      XACK s g
+      XPENDING s
+      XCLAIM s g c 0
+      XAUTOCLAIM s g c 0
+      XSETID s
+      XGROUP CREATE s g
+      XGROUP CREATE s g2 0 MKSTREAM ENTRIESREAD 1 MKSTREAM extra
+      XGROUP SETID s g
+      XGROUP SETID s g 0 ENTRIESREAD 1 extra
+      XGROUP DESTROY s
+      XGROUP DESTROY s g extra
+      XGROUP CREATECONSUMER s g
+      XGROUP DELCONSUMER s g
+      XGROUP HELP extra
+      XINFO CONSUMERS s
+      XINFO CONSUMERS s g extra
+      XINFO GROUPS
+      XINFO GROUPS s extra
+      XINFO STREAM
+      XINFO HELP extra
+      xadd s maxlen ~ 10 limit 5 nomkstream 10-1 a 1
+      xtrim s minid = 0
+      xrange s - + count 1
+      xrevrange s + - count 1
+      xread count 1 streams s 0
+      xreadgroup group g c count 1 noack streams s >
+      xreadgroup group g c count 1 streams s 0
+      xpending s g idle 0 - + 0 c
+      xclaim s g c 0 1-1 force justid retrycount 3 lastid 2-1 time 0
+      xautoclaim s g c 0 - count 1 justid
+      xinfo stream s
+      xgroup setid s g 0 entriesread 3
+      xgroup create s g5 0 mkstream entriesread 1
+      xsetid s 99-1 entriesadded 10 maxdeletedid 1-1
+      xinfo groups s
+    `);
+  });
+});
