@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { formatDouble, formatDouble17g } from '../../src/resp/double.js';
+
+describe('formatDouble (Redis 7.2 d2string: double2ll + fpconv_dtoa)', () => {
+  it('spells specials', () => {
+    expect(formatDouble(NaN)).toBe('nan');
+    expect(formatDouble(Infinity)).toBe('inf');
+    expect(formatDouble(-Infinity)).toBe('-inf');
+    expect(formatDouble(0)).toBe('0');
+    expect(formatDouble(-0)).toBe('-0');
+  });
+
+  it('prints integral values up to 2^62 as integers', () => {
+    expect(formatDouble(1)).toBe('1');
+    expect(formatDouble(-42)).toBe('-42');
+    expect(formatDouble(1e17)).toBe('100000000000000000');
+    expect(formatDouble(2 ** 62)).toBe('4611686018427387904');
+    expect(formatDouble(-(2 ** 62))).toBe('-4611686018427387904');
+    // Beyond LLONG_MAX/2 fpconv takes over: plain while the exponent < ndigits + 7.
+    expect(formatDouble(2 ** 63)).toBe('9223372036854776000');
+    expect(formatDouble(1e20)).toBe('1e+20');
+    expect(formatDouble(1.5e300)).toBe('1.5e+300');
+  });
+
+  it('lays out fractions as fpconv emit_digits does', () => {
+    expect(formatDouble(1.1)).toBe('1.1');
+    expect(formatDouble(0.1)).toBe('0.1');
+    expect(formatDouble(-2.5)).toBe('-2.5');
+    expect(formatDouble(0.0001)).toBe('0.0001');
+    expect(formatDouble(0.000001)).toBe('0.000001');
+    expect(formatDouble(1e-7)).toBe('1e-7');
+    expect(formatDouble(1.5e-7)).toBe('1.5e-7');
+    expect(formatDouble(1234.5678)).toBe('1234.5678');
+    // K <= -7 and exponent >= 4: scientific even for a "normal" looking value.
+    expect(formatDouble(12345.6789012)).toBe('1.23456789012e+4');
+    expect(formatDouble(3.14159)).toBe('3.14159');
+    expect(formatDouble(5e-324)).toBe('5e-324');
+    expect(formatDouble(1.7976931348623157e308)).toBe('1.7976931348623157e+308');
+  });
+});
+
+describe('formatDouble17g (printf %.17g)', () => {
+  it('matches printf', () => {
+    expect(formatDouble17g(1.1)).toBe('1.1000000000000001');
+    expect(formatDouble17g(0.1)).toBe('0.10000000000000001');
+    expect(formatDouble17g(1e-7)).toBe('9.9999999999999995e-08');
+    expect(formatDouble17g(1e20)).toBe('1e+20');
+    expect(formatDouble17g(1e17)).toBe('1e+17');
+    expect(formatDouble17g(123456789012)).toBe('123456789012');
+    expect(formatDouble17g(2.5)).toBe('2.5');
+    expect(formatDouble17g(-0)).toBe('-0');
+    expect(formatDouble17g(Infinity)).toBe('inf');
+  });
+});
