@@ -1,7 +1,7 @@
 import type { Bytes } from '../engine/bytes.js';
 import { DB_INDEX_OUT_OF_RANGE, NOT_INTEGER, SYNTAX_ERROR, wrongArity } from '../engine/errors.js';
 import { parseSafeInt, parseStrictInt } from '../engine/object.js';
-import { ErrorReply, MapReply, OK, PONG, StatusReply, type Reply } from '../engine/reply.js';
+import { ErrorReply, MapReply, OK, PONG, SetReply, StatusReply, type Reply } from '../engine/reply.js';
 import type { Session } from '../engine/session.js';
 import { helpReply, unsubscribeAll } from './pubsub.js';
 import type { HandlerMap } from './table.js';
@@ -18,7 +18,14 @@ const INVALID_CLIENT_ID = new ErrorReply('ERR Invalid client ID');
 const CLIENT_ID_NOT_POSITIVE = new ErrorReply('ERR client-id should be greater than 0');
 const UNBLOCK_REASON = new ErrorReply('ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR');
 const UNBLOCKED = new ErrorReply('UNBLOCKED client unblocked via CLIENT UNBLOCK');
+const CACHING_WITHOUT_TRACKING = new ErrorReply(
+  'ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled',
+);
 const REPLY_OFF_UNSUPPORTED = new ErrorReply('ERR CLIENT REPLY OFF|SKIP is not supported by the embedded engine');
+
+function clientSyntaxError(sub: Bytes): ErrorReply {
+  return new ErrorReply(`ERR unknown subcommand or wrong number of arguments for '${sub.slice(0, 128)}'. Try CLIENT HELP.`);
+}
 
 /** Per-session flags only CLIENT cares about (kept here, not in the core Session). */
 interface ClientExtras {
@@ -323,14 +330,15 @@ export const connectionCommands: HandlerMap = {
   },
 
   'client|unblock'(ctx, argv) {
-    const id = parseStrictInt(argv[2]!);
-    if (id === null) return NOT_INTEGER;
+    if (argv.length > 4) return clientSyntaxError(argv[1]!);
     let withError = false;
     if (argv.length === 4) {
       const r = argv[3]!.toLowerCase();
       if (r === 'error') withError = true;
       else if (r !== 'timeout') return UNBLOCK_REASON;
     }
+    const id = parseStrictInt(argv[2]!);
+    if (id === null) return NOT_INTEGER;
     const target = findSession(ctx, Number(id));
     if (!target || !target.blocked) return 0;
     target.unblock(withError ? UNBLOCKED : target.blocked.request.timeoutReply);
@@ -349,6 +357,16 @@ export const connectionCommands: HandlerMap = {
   },
 
   'client|getredir': () => -1,
+
+  // No client-side caching in process: tracking is always off.
+  'client|trackinginfo': () =>
+    new MapReply([
+      ['flags', new SetReply(['off'])],
+      ['redirect', -1],
+      ['prefixes', []],
+    ]),
+
+  'client|caching': () => CACHING_WITHOUT_TRACKING,
 
   'client|help': () => helpReply(CLIENT_HELP, 'CLIENT'),
 };

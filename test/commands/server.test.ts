@@ -138,9 +138,20 @@ describe('HELLO, RESET, CLIENT against real redis', () => {
       CLIENT LIST ID 0
       CLIENT LIST foo
       CLIENT GETREDIR
+      CLIENT TRACKINGINFO
+      CLIENT CACHING yes
+      CLIENT UNBLOCK x
+      CLIENT UNBLOCK 5 foo
+      CLIENT UNBLOCK x foo
+      CLIENT UNBLOCK 99999
+      CLIENT UNBLOCK 99999 ERROR
+      CLIENT UNBLOCK 1 timeout extra
       CLIENT HELP
       CLIENT NOSUCH
       CLIENT
+      HELLO 3
+      CLIENT TRACKINGINFO
+      HELLO 2
     `);
     expect(d.compared).toBeGreaterThan(20);
   });
