@@ -87,6 +87,7 @@ const XCLAIM_BAD_TIME = err('ERR Invalid TIME option argument for XCLAIM');
 const XCLAIM_BAD_RETRYCOUNT = err('ERR Invalid RETRYCOUNT option argument for XCLAIM');
 const XAUTOCLAIM_BAD_MINIDLE = err('ERR Invalid min-idle-time argument for XAUTOCLAIM');
 const XAUTOCLAIM_BAD_COUNT = err('ERR COUNT must be > 0');
+const XAUTOCLAIM_NO_MEMORY = err('ERR Insufficient memory, failed allocating transient memory, COUNT too high.');
 
 const noGroupKeyOrGroup = (key: Bytes, group: Bytes) => err(`NOGROUP No such key '${key}' or consumer group '${group}'`);
 const noGroupForKey = (group: Bytes, key: Bytes) =>
@@ -1181,6 +1182,9 @@ function xautoclaim(ctx: Session, argv: Bytes[]): Reply {
   }
   if (!o || !g) return noGroupKeyOrGroup(key, groupName);
   const s = getStream(o);
+  // Redis allocates COUNT deleted-ID slots up front (ztrymalloc); past what the address
+  // space can map (2^46 bytes here, as on a 47-bit x86-64 Linux) that allocation fails.
+  if (count * 16 > 2 ** 46) return XAUTOCLAIM_NO_MEMORY;
   let consumer = g.consumers.get(argv[3]!);
   if (!consumer) consumer = createConsumer(ctx, g, argv[3]!, key)!;
   const now = ctx.now;

@@ -571,6 +571,9 @@ describe('consumer groups', () => {
       XAUTOCLAIM s g dave 0 x
       XAUTOCLAIM s g dave 0 - COUNT 0
       XAUTOCLAIM s g dave 0 - COUNT x
+      XAUTOCLAIM s g dave 0 - COUNT 1000000000
+      XAUTOCLAIM s g dave 0 - COUNT 576460752303423487
+      XAUTOCLAIM s g dave 0 - COUNT 576460752303423488
       XAUTOCLAIM s g dave 0 - COUNT
       XAUTOCLAIM s g dave 0 - FOO
       XAUTOCLAIM s g dave 0 (18446744073709551615-18446744073709551615
