@@ -754,3 +754,26 @@ describe('keyspace notifications', () => {
     ]);
   });
 });
+
+describe('RESP3', () => {
+  it('nulls and maps in RESP3 shapes', async () => {
+    await d.do('HELLO', '3');
+    await d.script(`
+      GET missing
+      SET k v NX
+      SET k v2 NX
+      SET k v3 XX GET
+      SET missing v XX GET
+      MGET k missing
+      GETEX missing
+      GETDEL missing
+      SETNX k x
+      INCRBYFLOAT f 1.5
+      LCS k f IDX
+      BITFIELD b OVERFLOW FAIL INCRBY u2 0 100 GET u2 0
+      PFADD h a
+      PFCOUNT h
+      PFDEBUG ENCODING h
+    `);
+  });
+});
