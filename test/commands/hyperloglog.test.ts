@@ -248,9 +248,9 @@ describe('cached cardinality and propagation', () => {
     expect(d.session.db.dict.get('c')!.encoding).toBe('embstr');
     await d.do('PFCOUNT', 'c');
     expect(d.session.db.dict.get('c')!.encoding).toBe('raw');
-    const [ours, theirs] = await d.both('OBJECT', 'ENCODING', 'c');
-    expect(theirs).toBe('raw');
-    if (typeof ours === 'string') expect(ours).toBe('raw');
+    expect(await d.do('OBJECT', 'ENCODING', 'c')).toBe('raw');
+    await d.do('PFADD', 'h', 'x');
+    expect(await d.do('OBJECT', 'ENCODING', 'h')).toBe('raw');
   });
 });
 
