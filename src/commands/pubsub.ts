@@ -1,7 +1,7 @@
 import type { Bytes } from '../engine/bytes.js';
 import { globMatch } from '../engine/glob.js';
 import { PubSub } from '../engine/pubsub.js';
-import { PushReply, StatusReply, type Reply } from '../engine/reply.js';
+import { ErrorReply, PushReply, StatusReply, type Reply } from '../engine/reply.js';
 import type { Session } from '../engine/session.js';
 import type { HandlerMap } from './table.js';
 
@@ -98,6 +98,11 @@ const PUBSUB_HELP = [
   '    Return the number of subscribers for the specified shard level channel(s)',
 ];
 
+/** addReplySubcommandSyntaxError: the table's arity (-2) lets extra arguments through. */
+function pubsubSyntaxError(sub: Bytes): ErrorReply {
+  return new ErrorReply(`ERR unknown subcommand or wrong number of arguments for '${sub.slice(0, 128)}'. Try PUBSUB HELP.`);
+}
+
 function channelList(map: Map<Bytes, Set<Session>>, pattern: Bytes | undefined): Reply {
   const out: Reply[] = [];
   for (const name of map.keys()) if (pattern === undefined || globMatch(pattern, name)) out.push(name);
@@ -121,8 +126,10 @@ export const pubsubCommands: HandlerMap = {
   publish: (ctx, argv) => ctx.engine.pubsub.publish(argv[1]!, argv[2]!),
   spublish: (ctx, argv) => ctx.engine.pubsub.spublish(argv[1]!, argv[2]!),
 
-  'pubsub|channels': (ctx, argv) => channelList(ctx.engine.pubsub.channels, argv[2]),
-  'pubsub|shardchannels': (ctx, argv) => channelList(ctx.engine.pubsub.shardChannels, argv[2]),
+  'pubsub|channels': (ctx, argv) =>
+    argv.length > 3 ? pubsubSyntaxError(argv[1]!) : channelList(ctx.engine.pubsub.channels, argv[2]),
+  'pubsub|shardchannels': (ctx, argv) =>
+    argv.length > 3 ? pubsubSyntaxError(argv[1]!) : channelList(ctx.engine.pubsub.shardChannels, argv[2]),
   'pubsub|numsub': (ctx, argv) => numsub(ctx.engine.pubsub.channels, argv),
   'pubsub|shardnumsub': (ctx, argv) => numsub(ctx.engine.pubsub.shardChannels, argv),
   'pubsub|numpat': (ctx) => ctx.engine.pubsub.patterns.size,

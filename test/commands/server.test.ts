@@ -208,6 +208,38 @@ describe('HELLO, RESET, CLIENT against real redis', () => {
     expect(s.execute(['CLIENT', 'UNBLOCK', String(blocked.id)])).toBe(0);
   });
 
+  it('wrong arity everywhere in the group', async () => {
+    await d.script(`
+      RESET x
+      CLIENT ID x
+      CLIENT GETNAME x
+      CLIENT SETNAME
+      CLIENT SETNAME a b
+      CLIENT INFO x
+      CLIENT KILL
+      CLIENT NO-EVICT
+      CLIENT REPLY
+      CLIENT UNBLOCK
+      CLIENT TRACKINGINFO x
+      CONFIG HELP x
+      CONFIG RESETSTAT x
+      CONFIG REWRITE x
+      COMMAND COUNT x
+      COMMAND HELP x
+      COMMAND GETKEYSANDFLAGS get
+      SUBSCRIBE
+      PSUBSCRIBE
+      SSUBSCRIBE
+      PUBLISH a
+      SPUBLISH a
+      PUBSUB
+      PUBSUB NUMPAT x
+      PUBSUB HELP x
+      PUBSUB CHANNELS a b
+      PUBSUB SHARDCHANNELS a b
+    `);
+  });
+
   it('QUIT answers OK and closes the session', () => {
     const s = d.engine.createSession();
     s.execute(['SUBSCRIBE', 'x']);
