@@ -4,7 +4,11 @@ import { Engine } from '../engine/engine.js';
 import type { Bytes } from '../engine/bytes.js';
 import { ErrorReply } from '../engine/reply.js';
 import type { Session } from '../engine/session.js';
+import { convertCommand } from './convert.js';
+import { digestCommand } from './digest.js';
+import { dumpCommand } from './dump.js';
 import { runExec } from './exec.js';
+import { verifyCommand } from './verify.js';
 import { runPipe } from './pipe.js';
 import { runPrompt } from './prompt.js';
 import type { FormatOptions, OutputMode } from './reply-format.js';
@@ -205,6 +209,10 @@ export function buildProgram(
     result.code = await actions.exec([command, ...args], merged, io);
   });
   program.addCommand(exec);
+  program.addCommand(verifyCommand(io, result));
+  program.addCommand(dumpCommand(io, result));
+  program.addCommand(convertCommand(io, result));
+  program.addCommand(digestCommand(io, result));
   // Subcommands copy exit and output settings when created; make the ones set on the
   // program afterwards (exitOverride(), configureOutput()) reach them too.
   const exitOverride = program.exitOverride.bind(program);

@@ -58,6 +58,8 @@ export function parseSafeInt(s: Bytes): number | null {
     if (c < 0 || c > 9) return null;
     v = v * 10 + c;
   }
+  // 16 digits can exceed 2^53, where doubles stop being exact.
+  if (v > Number.MAX_SAFE_INTEGER) return null;
   return neg ? -v : v;
 }
 

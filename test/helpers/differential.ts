@@ -1,6 +1,7 @@
 import { Engine } from '../../src/engine/engine.js';
 import { bytesFromUtf8, type Bytes } from '../../src/engine/bytes.js';
-import { ErrorReply, type Reply } from '../../src/engine/reply.js';
+import { ErrorReply, MapReply, type Reply, SetReply } from '../../src/engine/reply.js';
+import { Config, CONFIG_PARAMS } from '../../src/engine/config.js';
 import type { Session } from '../../src/engine/session.js';
 import type { RespClient } from '../../src/resp/client.js';
 import { encodeReply } from '../../src/resp/encoder.js';
@@ -56,6 +57,13 @@ export class Differential {
     this.client = await this.real.client();
     await this.client.call('FLUSHALL');
     await this.client.call('CONFIG', 'RESETSTAT');
+    // CONFIG SET in one test must not leak into the next: put every tunable back to its default.
+    const defaults = new Config();
+    for (const p of CONFIG_PARAMS) {
+      if (p.immutable || !RESET_PARAMS.has(p.name)) continue;
+      const v = defaults[p.field];
+      await this.client.call('CONFIG', 'SET', p.name, typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v));
+    }
     this.engine.close();
     this.engine = new Engine({ timers: false });
     this.session = this.engine.createSession();
@@ -142,8 +150,31 @@ export function splitWords(line: string): string[] {
   return out;
 }
 
+/** Config parameters tests change; reset() restores them on the real server. */
+const RESET_PARAMS = new Set([
+  'hash-max-listpack-entries', 'hash-max-listpack-value', 'list-max-listpack-size', 'list-compress-depth',
+  'set-max-intset-entries', 'set-max-listpack-entries', 'set-max-listpack-value', 'zset-max-listpack-entries',
+  'zset-max-listpack-value', 'stream-node-max-bytes', 'stream-node-max-entries', 'hll-sparse-max-bytes',
+  'maxmemory', 'maxmemory-policy', 'maxmemory-samples', 'lfu-log-factor', 'lfu-decay-time',
+  'notify-keyspace-events', 'active-expire-effort',
+]);
+
+/** Sorts unordered collections: top-level arrays, sets, maps (by key), and SCAN-style [cursor, [items]]. */
 function sortReply(r: Reply): Reply {
+  if (r instanceof SetReply) return new SetReply(sortItems(r.items));
+  if (r instanceof MapReply) {
+    return new MapReply([...r.entries].sort((a, b) => cmp(encodeReply(a[0], 2), encodeReply(b[0], 2))));
+  }
   if (!Array.isArray(r)) return r;
+  if (r.length === 2 && typeof r[0] === 'string' && Array.isArray(r[1])) return [r[0], sortItems(r[1])];
+  return sortItems(r);
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function sortItems(r: Reply[]): Reply[] {
   return [...r].sort((x, y) => {
     const a = encodeReply(x, 2);
     const b = encodeReply(y, 2);
