@@ -358,8 +358,16 @@ export class ZSetObject implements RedisObject {
     return -1;
   }
 
+  /** zzlLexIsInRange: the range is not empty and overlaps [first member, last member]. */
+  private lpIsInLexRange(r: LexRange): boolean {
+    if (lexRangeEmpty(r)) return false;
+    const m = this.lpMembers;
+    if (m.length === 0) return false;
+    return lexGteMin(m[m.length - 1]!, r) && lexLteMax(m[0]!, r);
+  }
+
   private lpFirstInLex(r: LexRange): number {
-    if (lexRangeEmpty(r)) return -1;
+    if (!this.lpIsInLexRange(r)) return -1;
     const m = this.lpMembers;
     for (let i = 0; i < m.length; i++) {
       if (lexGteMin(m[i]!, r)) return lexLteMax(m[i]!, r) ? i : -1;
@@ -368,7 +376,7 @@ export class ZSetObject implements RedisObject {
   }
 
   private lpLastInLex(r: LexRange): number {
-    if (lexRangeEmpty(r)) return -1;
+    if (!this.lpIsInLexRange(r)) return -1;
     const m = this.lpMembers;
     for (let i = m.length - 1; i >= 0; i--) {
       if (lexLteMax(m[i]!, r)) return lexGteMin(m[i]!, r) ? i : -1;
