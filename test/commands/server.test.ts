@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorReply, MapReply, type Reply, SetReply, StatusReply, VerbatimReply } from '../../src/engine/reply.js';
 import { encodeReply } from '../../src/resp/encoder.js';
 import { REDIS_VERSION } from '../../src/commands/connection.js';
+import { commandHasKeys, getCommandKeys } from '../../src/commands/keys.js';
 import { Differential } from '../helpers/differential.js';
 
 let d: Differential;
@@ -656,5 +657,57 @@ describe('COMMAND against real redis', () => {
     const [row] = d.session.execute(['COMMAND', 'INFO', 'get']) as Reply[][];
     expect(row![2]).toBeInstanceOf(SetReply);
     expect((row![2] as SetReply).items[0]).toBeInstanceOf(StatusReply);
+  });
+});
+
+describe('key extraction from key specs (every command in the table, not only implemented ones)', () => {
+  it('matches COMMAND GETKEYSANDFLAGS of the real server', async () => {
+    const cases = [
+      'get a', 'set a b', 'set a b NX GET', 'set a b get', 'mset a 1 b 2 c 3', 'msetnx a 1 b 2', 'mget a b',
+      'del a b c', 'unlink a', 'exists a b', 'rename a b', 'copy a b REPLACE', 'move a 1', 'expire a 10',
+      'lpush l a b', 'rpoplpush a b', 'lmove a b LEFT RIGHT', 'blmove a b LEFT RIGHT 0', 'blpop a b c 0',
+      'brpop a 0', 'lmpop 2 a b LEFT COUNT 2', 'blmpop 0 2 a b LEFT', 'lmpop 5 a b LEFT', 'lmpop 0 a LEFT',
+      'sadd s a', 'sinter a b c', 'sinterstore d a b', 'sintercard 2 a b LIMIT 1', 'smove a b m',
+      'zadd z 1 a', 'zunionstore d 2 a b WEIGHTS 1 2', 'zinter 2 a b', 'zdiff 1 a', 'zdiffstore d 2 a b',
+      'zrangestore d s 0 -1', 'zmpop 2 a b MIN', 'bzmpop 0 1 a MAX', 'bzpopmin a b 0', 'zintercard 1 a',
+      'hset h f v', 'hgetall h', 'xadd s * f v', 'xread COUNT 1 STREAMS a b 0 0', 'xread STREAMS a 0',
+      'xreadgroup GROUP g c STREAMS a b > >', 'xgroup CREATE s g $', 'xinfo STREAM s', 'xautoclaim s g c 0 0',
+      'pfmerge d a b', 'pfcount a b', 'bitop AND d a b', 'bitfield k GET u8 0', 'bitfield k INCRBY u8 0 1',
+      'bitfield k OVERFLOW FAIL GET u8 0', 'bitfield_ro k GET u8 0', 'sort k', 'sort k STORE d',
+      'sort k BY w GET # LIMIT 0 1 STORE d', 'sort_ro k BY w', 'georadius g 0 0 1 km STORE d',
+      'georadius g 0 0 1 km STOREDIST d', 'georadiusbymember g m 1 km STORE d', 'geosearchstore d s FROMMEMBER m BYRADIUS 1 km',
+      'eval s 2 a b c', 'eval s 0', 'evalsha x 1 a', 'fcall f 1 a b', 'fcall_ro f 0',
+      'migrate h 1 k 0 10', 'migrate h 1 "" 0 10 KEYS a b', 'migrate h 1 "" 0 10 COPY AUTH p KEYS a b',
+      'object encoding k', 'memory usage k', 'debug object k', 'watch a b', 'touch a b', 'lcs a b',
+      'getex a PERSIST', 'getdel a', 'restore k 0 x', 'dump k', 'type k', 'object freq k', 'pfdebug getreg k',
+      'xclaim s g c 0 1-1', 'xsetid s 1-1', 'spublish ch m', 'ssubscribe a b', 'sunsubscribe a',
+      'ping x', 'echo x', 'subscribe a', 'publish a b',
+    ];
+    let compared = 0;
+    for (const line of cases) {
+      const args = line.match(/"[^"]*"|\S+/g)!.map((w) => w.replace(/^"|"$/g, ''));
+      const theirs = await d.client.call('COMMAND', 'GETKEYSANDFLAGS', ...args);
+      const entry = d.engine.commands.lookup(args);
+      if (!entry) {
+        expect(theirs, line).toBeInstanceOf(ErrorReply);
+        continue;
+      }
+      let ours: Reply;
+      const spec = entry.spec;
+      if (!commandHasKeys(spec)) ours = new ErrorReply('ERR The command has no key arguments');
+      else if ((spec.arity > 0 && spec.arity !== args.length) || args.length < -spec.arity) {
+        ours = new ErrorReply('ERR Invalid number of arguments specified for command');
+      } else {
+        const keys = getCommandKeys(spec, args);
+        if (!keys || keys.length === 0) {
+          ours = spec.flags.includes('no_mandatory_keys') ? [] : new ErrorReply('ERR Invalid arguments specified for command');
+        } else {
+          ours = keys.map((k) => [args[k.pos]!, new SetReply(k.flags.map((f) => new StatusReply(f)))]);
+        }
+      }
+      expect(encodeReply(ours, 2), line).toBe(encodeReply(theirs, 2));
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(80);
   });
 });
