@@ -105,6 +105,7 @@ export class Db {
       this.engine.initObjectClock(value);
       this.dict.set(key, value);
       if (!keepTtl) this.expires.delete(key);
+      if (this.blockingKeys.size !== 0 && this.blockingKeys.has(key)) this.engine.signalKeyAsReady(this, key);
     } else {
       this.add(key, value);
     }
@@ -121,6 +122,8 @@ export class Db {
   delete(key: Bytes): boolean {
     if (!this.dict.delete(key)) return false;
     this.expires.delete(key);
+    // signalDeletedKeyAsReady: a client blocked on the key may need to answer now.
+    if (this.blockingKeys.size !== 0 && this.blockingKeys.has(key)) this.engine.signalKeyAsReady(this, key);
     return true;
   }
 

@@ -170,8 +170,9 @@ export class Engine {
         const queue = db.blockingKeys.get(key);
         if (!queue) continue;
         for (const s of [...queue]) {
-          if (!db.dict.has(key)) break;
-          s.tryUnblock();
+          if (!db.dict.has(key) && !s.blocked?.request.unblockOnNoKey) continue;
+          // Each served client is its own propagated unit (7.2 re-executes the command).
+          if (s.tryUnblock()) this.flushPropagation();
         }
       }
     }

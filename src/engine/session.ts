@@ -23,6 +23,11 @@ export class BlockRequest {
     readonly serve: () => Reply | undefined,
     /** What the client gets on timeout (or at once inside MULTI or a script). */
     readonly timeoutReply: Reply,
+    /**
+     * Re-run serve() when a key it waits on is deleted too (7.2 re-executes XREADGROUP so it
+     * can answer NOGROUP / WRONGTYPE); other commands only wake when a key has data.
+     */
+    readonly unblockOnNoKey = false,
   ) {}
 }
 
@@ -67,6 +72,11 @@ export class Session {
   /** True while EXEC (or a script) runs commands: blocking commands must not block. */
   inExec = false;
   inScript = false;
+  /**
+   * The session replays commands Redis already accepted (AOF loading, a master's stream):
+   * Redis's mustObeyClient. Commands skip checks that only protect interactive clients.
+   */
+  obeyAll = false;
   /** CLIENT NO-TOUCH style flag; OBJECT/TOUCH semantics read it. */
   noTouch = false;
   blocked: Blocked | null = null;
