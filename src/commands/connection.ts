@@ -358,6 +358,21 @@ export const connectionCommands: HandlerMap = {
 
   'client|getredir': () => -1,
 
+  // Redis 7.2 (needs a client|setinfo entry in the command table to be reachable).
+  'client|setinfo'(ctx, argv) {
+    const attr = argv[2]!;
+    const val = argv[3]!;
+    const which = attr.toLowerCase();
+    if (which !== 'lib-name' && which !== 'lib-ver') return new ErrorReply(`ERR Unrecognized option '${attr}'`);
+    for (let i = 0; i < val.length; i++) {
+      const c = val.charCodeAt(i);
+      if (c < 33 || c > 126) return new ErrorReply(`ERR ${attr} cannot contain spaces, newlines or special characters.`);
+    }
+    if (which === 'lib-name') extrasOf(ctx).libName = val;
+    else extrasOf(ctx).libVer = val;
+    return OK;
+  },
+
   // No client-side caching in process: tracking is always off.
   'client|trackinginfo': () =>
     new MapReply([
