@@ -539,7 +539,13 @@ export const stringCommands: HandlerMap = {
     }
     const args = parseExtended(argv, CmdKind.Set);
     if (args instanceof ErrorReply) return args;
-    return setGeneric(ctx, args.flags, key, argv[2]!, args.expire, args.millis, OK, null, 'set');
+    const dirty = ctx.engine.dirty;
+    const reply = setGeneric(ctx, args.flags, key, argv[2]!, args.expire, args.millis, OK, null, 'set');
+    if (args.flags & F_GET && args.expire === null && ctx.engine.dirty !== dirty) {
+      // Propagated without the GET option(s).
+      ctx.replaceArgv(argv.filter((a, j) => j < 3 || a.toLowerCase() !== 'get'));
+    }
+    return reply;
   },
 
   setnx(ctx, argv) {

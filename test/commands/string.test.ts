@@ -137,7 +137,11 @@ describe('GET / SET', () => {
     await d.session.execute(['PSETEX', 'k', '10000', 'v']);
     await d.session.execute(['SET', 'k', 'v', 'NX']);
     await d.session.execute(['GETSET', 'k', 'w']);
-    expect(out.length).toBe(5);
+    await d.session.execute(['SET', 'k', 'v', 'GET', 'XX', 'get']);
+    await d.session.execute(['SET', 'k', 'v', 'KEEPTTL', 'GET']);
+    expect(out.length).toBe(7);
+    expect(out[5]).toEqual(['SET', 'k', 'v', 'XX']);
+    expect(out[6]).toEqual(['SET', 'k', 'v', 'KEEPTTL']);
     expect(out[0]!.slice(0, 4)).toEqual(['SET', 'k', 'v', 'PXAT']);
     const when = Number(out[0]![4]);
     expect(when).toBeGreaterThanOrEqual(before + 100000);
