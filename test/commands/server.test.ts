@@ -3,6 +3,7 @@ import { ErrorReply, MapReply, type Reply, SetReply, StatusReply, VerbatimReply 
 import { encodeReply } from '../../src/resp/encoder.js';
 import { REDIS_VERSION } from '../../src/commands/connection.js';
 import { commandHasKeys, getCommandKeys } from '../../src/commands/keys.js';
+import { connectionCommands } from '../../src/commands/connection.js';
 import { Differential } from '../helpers/differential.js';
 
 let d: Differential;
@@ -239,6 +240,28 @@ describe('HELLO, RESET, CLIENT against real redis', () => {
       PUBSUB CHANNELS a b
       PUBSUB SHARDCHANNELS a b
     `);
+  });
+
+  it('7.2 subcommands not in the 7.0 table yet: CLIENT NO-TOUCH, CLIENT SETINFO (handlers called directly)', () => {
+    const s = d.session;
+    const noTouch = connectionCommands['client|no-touch']!;
+    const setinfo = connectionCommands['client|setinfo']!;
+    expect(noTouch(s, ['CLIENT', 'NO-TOUCH', 'on'])).toEqual(new StatusReply('OK'));
+    expect(s.noTouch).toBe(true);
+    expect(s.execute(['CLIENT', 'INFO'])).toMatch(/ flags=T /);
+    expect(noTouch(s, ['CLIENT', 'NO-TOUCH', 'maybe'])).toEqual(new ErrorReply('ERR syntax error'));
+    expect(noTouch(s, ['CLIENT', 'NO-TOUCH', 'OFF'])).toEqual(new StatusReply('OK'));
+    expect(s.noTouch).toBe(false);
+    expect(setinfo(s, ['CLIENT', 'SETINFO', 'lib-name', 'redis-py'])).toEqual(new StatusReply('OK'));
+    expect(setinfo(s, ['CLIENT', 'SETINFO', 'LIB-VER', '5.0'])).toEqual(new StatusReply('OK'));
+    expect(s.execute(['CLIENT', 'INFO'])).toMatch(/ lib-name=redis-py lib-ver=5\.0\n$/);
+    expect(setinfo(s, ['CLIENT', 'SETINFO', 'lib-name', 'a b'])).toEqual(
+      new ErrorReply('ERR lib-name cannot contain spaces, newlines or special characters.'),
+    );
+    expect(setinfo(s, ['CLIENT', 'SETINFO', 'foo', 'x'])).toEqual(new ErrorReply("ERR Unrecognized option 'foo'"));
+    s.execute(['RESET']);
+    // RESET keeps the library name (it describes the connection's client library).
+    expect(s.execute(['CLIENT', 'INFO'])).toMatch(/ lib-name=redis-py /);
   });
 
   it('QUIT answers OK and closes the session', () => {
