@@ -212,3 +212,56 @@ describe('geohash unit', () => {
     expect(formatDistance(0.00005)).toBe('0.0000');
   });
 });
+
+describe('randomized geo differential', () => {
+  for (const [name, entries] of [['listpack', '1000'], ['skiplist', '0']] as const) {
+    it(`random points and searches (${name})`, async () => {
+      await d.do('CONFIG', 'SET', 'zset-max-listpack-entries', entries);
+      let seed = name === 'listpack' ? 4242 : 777;
+      const rnd = () => {
+        seed = (seed * 1103515245 + 12345) % 2147483648;
+        return seed / 2147483648;
+      };
+      const centers: Array<[number, number]> = [[0, 0], [179.5, 10], [-179.5, -10], [10, 84], [-20, -84], [13.4, 52.5], [-74, 40.7]];
+      const args: string[] = ['GEOADD', 'g'];
+      for (let i = 0; i < 400; i++) {
+        const [clon, clat] = centers[i % centers.length]!;
+        let lon = clon + (rnd() - 0.5) * 6;
+        let lat = clat + (rnd() - 0.5) * 4;
+        if (lon > 180) lon -= 360;
+        if (lon < -180) lon += 360;
+        lat = Math.max(-85, Math.min(85, lat));
+        args.push(lon.toFixed(6), lat.toFixed(6), 'p' + i);
+      }
+      await d.do(...args);
+      await d.do('OBJECT', 'ENCODING', 'g');
+      const units = ['m', 'km', 'mi', 'ft'];
+      for (let q = 0; q < 120; q++) {
+        const [clon, clat] = centers[q % centers.length]!;
+        const lon = Math.max(-180, Math.min(180, clon + (rnd() - 0.5) * 4)).toFixed(5);
+        const lat = Math.max(-85, Math.min(85, clat + (rnd() - 0.5) * 3)).toFixed(5);
+        const unit = units[q % 4]!;
+        const scale = unit === 'm' ? 1000 : unit === 'ft' ? 3280 : 1;
+        const r = String(Math.round((rnd() * 400 + 1) * scale));
+        const from = rnd() < 0.3 ? ['FROMMEMBER', 'p' + Math.floor(rnd() * 400)] : ['FROMLONLAT', lon, lat];
+        const by = rnd() < 0.5 ? ['BYRADIUS', r, unit] : ['BYBOX', r, String(Math.round(Number(r) * (0.5 + rnd()))), unit];
+        const opts: string[] = [];
+        if (rnd() < 0.5) opts.push('WITHDIST');
+        if (rnd() < 0.3) opts.push('WITHCOORD');
+        if (rnd() < 0.3) opts.push('WITHHASH');
+        const sortPick = rnd();
+        if (sortPick < 0.3) opts.push('ASC');
+        else if (sortPick < 0.6) opts.push('DESC');
+        if (rnd() < 0.3) opts.push('COUNT', String(1 + Math.floor(rnd() * 5)), ...(rnd() < 0.3 ? ['ANY'] : []));
+        await d.do('GEOSEARCH', 'g', ...from, ...by, ...opts);
+        if (q % 10 === 0) {
+          await d.do('GEOSEARCHSTORE', 'dst', 'g', ...from, ...by);
+          await d.do('ZRANGE', 'dst', '0', '-1', 'WITHSCORES');
+          await d.do('GEODIST', 'g', 'p' + q, 'p' + (q * 7) % 400, unit);
+          await d.do('GEOPOS', 'g', 'p' + q, 'p' + (q + 1));
+          await d.do('GEOHASH', 'g', 'p' + q, 'p' + (q + 1));
+        }
+      }
+    });
+  }
+});
