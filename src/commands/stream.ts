@@ -303,7 +303,10 @@ function parseAddOrTrim(ctx: Session, argv: Bytes[], xadd: boolean): { args: Add
   }
   if (args.limit && !args.hasStrategy) return LIMIT_WITHOUT_STRATEGY;
   if (!xadd && !args.hasStrategy) return XTRIM_NO_STRATEGY;
-  if (limitGiven) {
+  if (ctx.obeyAll) {
+    // From an AOF or a master: the trim was already rewritten exactly; never cap it (mustObeyClient).
+    args.limit = 0;
+  } else if (limitGiven) {
     if (!args.approx) return LIMIT_WITHOUT_APPROX;
   } else if (args.approx) {
     let limit = 100 * ctx.engine.config.streamNodeMaxEntries;
@@ -724,7 +727,8 @@ function xreadGeneric(ctx: Session, argv: Bytes[], xreadgroup: boolean): Reply |
   const reply = serveRead(ctx, spec, false);
   if (reply !== undefined) return reply;
   if (timeout !== -1) {
-    return new BlockRequest(keys, timeout, () => serveRead(ctx, spec, true), NULL_ARRAY);
+    // XREADGROUP is re-run when its key is deleted, to answer NOGROUP / WRONGTYPE (7.2).
+    return new BlockRequest(keys, timeout, () => serveRead(ctx, spec, true), NULL_ARRAY, groupName !== null);
   }
   return NULL_ARRAY;
 }
