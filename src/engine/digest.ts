@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import type { Bytes } from './bytes.js';
 import type { Db } from './db.js';
 import type { Engine } from './engine.js';
@@ -29,11 +29,13 @@ const TYPE_CODE: Record<string, number> = { string: 0, list: 1, set: 2, zset: 3,
 const ZERO = Buffer.alloc(20);
 const EXPIRE_MARK = Buffer.from('!!expire!!', 'latin1');
 
+// crypto.hash (Node ≥ 20.12) is a one-shot digest, about a third cheaper than createHash.
+const oneShot = (crypto as unknown as { hash?: (alg: string, data: Buffer, enc: 'buffer') => Buffer }).hash;
+
 function sha1(data: Buffer | Bytes): Buffer {
-  const h = createHash('sha1');
-  if (typeof data === 'string') h.update(data, 'latin1');
-  else h.update(data);
-  return h.digest();
+  const buf = typeof data === 'string' ? Buffer.from(data, 'latin1') : data;
+  if (oneShot) return oneShot('sha1', buf, 'buffer');
+  return crypto.createHash('sha1').update(buf).digest();
 }
 
 /** digest ^= SHA1(data) */
