@@ -157,6 +157,20 @@ describe('pub/sub between sessions, against real redis', () => {
     }
   });
 
+  it('shard subscriptions count on their own but still put a RESP2 client in subscribed mode', async () => {
+    const sub = await Peer.open(d.engine, d);
+    try {
+      for (const line of [
+        'SSUBSCRIBE s', 'PING', 'GET x', 'SUNSUBSCRIBE', 'PING', 'PSUBSCRIBE p', 'SSUBSCRIBE q',
+        'SUBSCRIBE c', 'PUNSUBSCRIBE', 'SUNSUBSCRIBE q', 'UNSUBSCRIBE c', 'GET x',
+      ]) {
+        await sub.cmd(line);
+      }
+    } finally {
+      sub.close();
+    }
+  });
+
   it('pattern subscribers get pmessage with the pattern; binary channels pass through', async () => {
     const sub = await Peer.open(d.engine, d);
     const pub = await Peer.open(d.engine, d);
