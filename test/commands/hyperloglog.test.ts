@@ -307,3 +307,38 @@ describe('keyspace notifications', () => {
     ]);
   });
 });
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('randomised comparisons', () => {
+  it('PFADD / PFMERGE / PFCOUNT sequences keep the same bytes', async () => {
+    const r = rng(17);
+    await d.do('CONFIG', 'SET', 'hll-sparse-max-bytes', '1200');
+    for (let i = 0; i < 250; i++) {
+      const key = `h${Math.floor(r() * 4)}`;
+      const k = Math.floor(r() * 10);
+      if (k < 6) {
+        const n = 1 + Math.floor(r() * (r() < 0.2 ? 60 : 6));
+        const els: string[] = [];
+        for (let j = 0; j < n; j++) els.push(`v${Math.floor(r() * 100000)}`);
+        await d.do('PFADD', key, ...els);
+      } else if (k < 8) {
+        await d.do('PFMERGE', key, `h${Math.floor(r() * 4)}`, `h${Math.floor(r() * 5)}`);
+      } else if (k === 8) {
+        await d.do('PFCOUNT', key);
+      } else {
+        await d.do('PFCOUNT', key, `h${Math.floor(r() * 5)}`);
+      }
+      await d.do('GET', key);
+    }
+  });
+});
