@@ -137,6 +137,8 @@ export async function dumpRdb(file: string, format: DumpFormat, filter: DumpFilt
       },
       {
         onFunction: (code) => {
+          // Functions belong to the whole dataset: a filtered dump leaves them out.
+          if (filter.db !== undefined || filter.type !== undefined || filter.match !== undefined) return;
           if (format === 'jsonl') out.write(JSON.stringify({ function: bytesToJson(code) }) + '\n');
           else if (format === 'resp') out.write(encodeCommand(['FUNCTION', 'LOAD', 'REPLACE', code]));
         },

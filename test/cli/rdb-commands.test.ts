@@ -1,0 +1,160 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StatusReply } from '../../src/engine/reply.js';
+import { startRealRedis } from '../../src/testing/real-redis.js';
+import { redscope, ROOT, run } from './helpers.js';
+
+const FIXTURE = path.join(ROOT, 'fixtures/rdb', fs.readdirSync(path.join(ROOT, 'fixtures/rdb')).find((f) => f.endsWith('.rdb'))!);
+const EXPECTED = JSON.parse(fs.readFileSync(FIXTURE.replace('.rdb', '.expected.json'), 'utf8'));
+const SMALL = path.join(ROOT, 'fixtures/rdb/small', fs.readdirSync(path.join(ROOT, 'fixtures/rdb/small'))[0]!);
+const CORPUS = path.resolve(ROOT, '../shared/corpus');
+const hasCorpus = fs.existsSync(CORPUS);
+let tmp: string;
+
+beforeAll(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'redscope-cli-rdb-'));
+});
+afterAll(() => {
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+/** DEBUG DIGEST of a real redis-server after loading `file` (RDB) or replaying RESP commands. */
+async function realDigestOf(file: string, kind: 'rdb' | 'resp'): Promise<string> {
+  const server = await startRealRedis();
+  try {
+    const c = await server.client();
+    if (kind === 'rdb') {
+      fs.copyFileSync(file, path.join(server.dir, 'dump.rdb'));
+      const r = await c.call('DEBUG', 'RELOAD', 'NOSAVE');
+      if (!(r instanceof StatusReply)) throw new Error(`redis refused ${file}: ${JSON.stringify(r)}`);
+    } else {
+      const r = await run('redis-cli', ['-p', String(server.port), '--pipe'], fs.readFileSync(file));
+      expect(r.stdout.toString()).toMatch(/errors: 0, replies:/);
+    }
+    const d = (await c.call('DEBUG', 'DIGEST')) as StatusReply;
+    c.close();
+    return d.text;
+  } finally {
+    await server.stop();
+  }
+}
+
+describe('redscope verify', () => {
+  it('reports a valid file and exits 0', async () => {
+    const r = await redscope(['verify', FIXTURE]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.toString()).toContain('result: valid');
+    expect(r.stdout.toString()).toContain('keys: 90');
+  });
+
+  it('prints JSON for CI', async () => {
+    const r = await redscope(['verify', '--json', FIXTURE]);
+    const j = JSON.parse(r.stdout.toString());
+    expect(j).toMatchObject({ valid: true, version: 10, keys: 90, functions: 1, checksum: { ok: true } });
+    expect(j.dbs.map((d: { db: number }) => d.db)).toEqual([0, 3, 15]);
+  });
+
+  it('a truncated file: one line naming the offset, exit 1, no stack trace', async () => {
+    const bad = path.join(tmp, 'truncated.rdb');
+    const buf = fs.readFileSync(SMALL);
+    fs.writeFileSync(bad, buf.subarray(0, 200));
+    const r = await redscope(['verify', bad]);
+    expect(r.code).toBe(1);
+    const err = r.stderr.toString();
+    expect(err.trim().split('\n')).toHaveLength(1);
+    expect(err).toMatch(/truncated: unexpected end of file.* at offset 200/);
+    expect(err).not.toMatch(/\n\s+at /);
+  });
+
+  it('a flipped byte is corruption, exit 1', async () => {
+    const bad = path.join(tmp, 'flipped.rdb');
+    const buf = Buffer.from(fs.readFileSync(SMALL));
+    buf[150]! ^= 0x5a;
+    fs.writeFileSync(bad, buf);
+    const r = await redscope(['verify', '--json', bad]);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout.toString()).error.kind).toMatch(/corrupt|truncated/);
+  });
+
+  it('a missing file exits 2', async () => {
+    const r = await redscope(['verify', path.join(tmp, 'nope.rdb')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.toString()).toMatch(/cannot read .*no such file/);
+  });
+
+  it.skipIf(!hasCorpus)('every corpus RDB verifies; corrupt_ziplist.rdb does not', async () => {
+    for (const v of fs.readdirSync(CORPUS).filter((d) => /^\d/.test(d))) {
+      for (const f of fs.readdirSync(path.join(CORPUS, v)).filter((f) => f.endsWith('.rdb'))) {
+        const r = await redscope(['verify', path.join(CORPUS, v, f)]);
+        expect(r.code, `${v}/${f}: ${r.stderr}`).toBe(0);
+      }
+    }
+    const empty = await redscope(['verify', '--json', path.join(CORPUS, 'redis-assets/corrupt_empty_keys.rdb')]);
+    expect(empty.code).toBe(0);
+    expect(JSON.parse(empty.stdout.toString()).emptyKeysSkipped).toBe(9);
+    const bad = await redscope(['verify', path.join(CORPUS, 'redis-assets/corrupt_ziplist.rdb')]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr.toString()).toMatch(/corrupt: .*offset 489/);
+  });
+});
+
+describe('redscope digest', () => {
+  it('prints the digest real redis computed for the fixture', async () => {
+    const r = await redscope(['digest', '--compat', '7.0', FIXTURE]);
+    expect(r.stdout.toString().trim()).toBe(EXPECTED.digest);
+  });
+
+  it.skipIf(!hasCorpus)('--compat 7.0 equals 7.0.15 for every corpus RDB it could load', async () => {
+    const lines = fs.readFileSync(path.join(CORPUS, 'digests.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    let n = 0;
+    for (const d of lines) {
+      if (!/^[0-9a-f]{40}$/.test(d['7.0.15'])) continue;
+      const r = await redscope(['digest', '--compat', '7.0', path.join(CORPUS, d.file)]);
+      expect(r.stdout.toString().trim(), d.file).toBe(d['7.0.15']);
+      n++;
+    }
+    expect(n).toBeGreaterThanOrEqual(14);
+  });
+});
+
+describe('redscope dump and convert', () => {
+  it('rdb → jsonl → rdb keeps the dataset (real redis digest)', async () => {
+    const jsonl = path.join(tmp, 'd.jsonl');
+    const back = path.join(tmp, 'back.rdb');
+    expect((await redscope(['dump', FIXTURE, '-o', jsonl])).code).toBe(0);
+    expect(fs.readFileSync(jsonl, 'utf8').trim().split('\n')).toHaveLength(91); // 90 keys + 1 function
+    const r = await redscope(['convert', jsonl, '-o', back, '--rdb-version', '10']);
+    expect(r.code, r.stderr.toString()).toBe(0);
+    expect(await realDigestOf(back, 'rdb')).toBe(EXPECTED.digest);
+  });
+
+  it('--format resp loads with redis-cli --pipe to the same digest', async () => {
+    const resp = path.join(tmp, 'd.resp');
+    expect((await redscope(['dump', '--format', 'resp', FIXTURE, '-o', resp])).code).toBe(0);
+    expect(await realDigestOf(resp, 'resp')).toBe(EXPECTED.digest);
+  });
+
+  it('filters by db, type and pattern', async () => {
+    const r = await redscope(['dump', '--db', '3', '--type', 'hash', '--match', 'db3:hash:*', FIXTURE]);
+    const keys = r.stdout.toString().trim().split('\n').map((l) => JSON.parse(l).key);
+    expect(keys.sort()).toEqual(['db3:hash:big', 'db3:hash:longval', 'db3:hash:small']);
+  });
+
+  it('binary keys and values are {"base64": …} in JSON', async () => {
+    const r = await redscope(['dump', '--match', 'db0:bin', FIXTURE]);
+    expect(JSON.parse(r.stdout.toString()).value).toEqual({ base64: Buffer.from('\x00\x01\xff\xfe\r\n', 'latin1').toString('base64') });
+  });
+
+  it('refuses to drop functions for RDB 9 unless --lossy, and leaves no output behind', async () => {
+    const out = path.join(tmp, 'v9.rdb');
+    const r = await redscope(['convert', FIXTURE, '-o', out, '--rdb-version', '9']);
+    expect(r.code).toBe(1);
+    expect(r.stderr.toString()).toMatch(/function library.*--lossy/);
+    expect(fs.existsSync(out)).toBe(false);
+    const ok = await redscope(['convert', FIXTURE, '-o', out, '--rdb-version', '9', '--lossy']);
+    expect(ok.code).toBe(0);
+    expect(ok.stderr.toString()).toMatch(/dropped a function library/);
+  });
+});
