@@ -32,12 +32,22 @@ interface ClientExtras {
   noEvict: boolean;
   libName: string;
   libVer: string;
+  /** Peer and local address for CLIENT LIST/KILL; empty for in-process sessions. */
+  addr: string;
+  laddr: string;
 }
 const extras = new WeakMap<Session, ClientExtras>();
 function extrasOf(s: Session): ClientExtras {
   let e = extras.get(s);
-  if (!e) extras.set(s, (e = { noEvict: false, libName: '', libVer: '' }));
+  if (!e) extras.set(s, (e = { noEvict: false, libName: '', libVer: '', addr: '', laddr: '' }));
   return e;
+}
+
+/** For front ends that serve sockets: the "ip:port" pair CLIENT LIST shows and CLIENT KILL matches. */
+export function setClientAddress(s: Session, addr: string, laddr: string): void {
+  const e = extrasOf(s);
+  e.addr = addr;
+  e.laddr = laddr;
 }
 
 /** clientSetName: printable ASCII without spaces; an empty name clears it. */
@@ -94,7 +104,7 @@ export function clientInfoLine(s: Session, now: number, running?: Session, runni
   const age = Math.max(0, Math.floor((now - s.createdAt) / 1000));
   const idle = Math.max(0, Math.floor((now - s.lastCommandAt) / 1000));
   return (
-    `id=${s.id} addr= laddr= fd=-1 name=${s.name} age=${age} idle=${idle} flags=${clientFlags(s)} ` +
+    `id=${s.id} addr=${e.addr} laddr=${e.laddr} fd=-1 name=${s.name} age=${age} idle=${idle} flags=${clientFlags(s)} ` +
     `db=${s.dbIndex} sub=${s.channels.size} psub=${s.patterns.size} ssub=${s.shardChannels.size} ` +
     `multi=${s.multi ? s.multi.length : -1} qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 ` +
     `obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=${s === running ? (s.inExec ? 'exec' : runningCmd) : s.lastCommand || 'NULL'} user=default redir=-1 ` +
@@ -284,13 +294,19 @@ export const connectionCommands: HandlerMap = {
   },
 
   'client|kill'(ctx, argv) {
-    // Old form: CLIENT KILL addr. Sessions have no address, so nothing ever matches.
-    if (argv.length === 3) return NO_SUCH_CLIENT;
+    // Old form: CLIENT KILL addr: kills that one client (itself included), or fails.
+    if (argv.length === 3) {
+      const target = [...ctx.engine.sessions].find((s) => extrasOf(s).addr !== '' && extrasOf(s).addr === argv[2]);
+      if (!target) return NO_SUCH_CLIENT;
+      target.close();
+      return OK;
+    }
     if (argv.length % 2 !== 0) return SYNTAX_ERROR;
     let id: number | null = null;
     let type: string | null = null;
     let user: Bytes | null = null;
     let addr: Bytes | null = null;
+    let laddr: Bytes | null = null;
     let skipMe = true;
     for (let i = 2; i < argv.length; i += 2) {
       const opt = argv[i]!.toLowerCase();
@@ -303,8 +319,10 @@ export const connectionCommands: HandlerMap = {
         type = val.toLowerCase();
         if (!CLIENT_TYPES.has(type)) return new ErrorReply(`ERR Unknown client type '${val}'`);
         if (type === 'slave') type = 'replica';
-      } else if (opt === 'addr' || opt === 'laddr') {
+      } else if (opt === 'addr') {
         addr = val;
+      } else if (opt === 'laddr') {
+        laddr = val;
       } else if (opt === 'user') {
         user = val;
         if (user !== 'default') return new ErrorReply(`ERR No such user '${val}'`);
@@ -321,7 +339,8 @@ export const connectionCommands: HandlerMap = {
     for (const s of [...ctx.engine.sessions]) {
       if (id !== null && s.id !== id) continue;
       if (type !== null && clientType(s) !== type) continue;
-      if (addr !== null) continue;
+      if (addr !== null && extrasOf(s).addr !== addr) continue;
+      if (laddr !== null && extrasOf(s).laddr !== laddr) continue;
       if (s === ctx && skipMe) continue;
       s.close();
       killed++;

@@ -3,7 +3,7 @@ import { ErrorReply, MapReply, type Reply, SetReply, StatusReply, VerbatimReply 
 import { encodeReply } from '../../src/resp/encoder.js';
 import { REDIS_VERSION } from '../../src/commands/connection.js';
 import { commandHasKeys, getCommandKeys } from '../../src/commands/keys.js';
-import { connectionCommands } from '../../src/commands/connection.js';
+import { connectionCommands, setClientAddress } from '../../src/commands/connection.js';
 import { Differential } from '../helpers/differential.js';
 
 let d: Differential;
@@ -262,6 +262,21 @@ describe('HELLO, RESET, CLIENT against real redis', () => {
     s.execute(['RESET']);
     // RESET keeps the library name (it describes the connection's client library).
     expect(s.execute(['CLIENT', 'INFO'])).toMatch(/ lib-name=redis-py /);
+  });
+
+  it('front ends can give sessions an address: CLIENT LIST shows it, CLIENT KILL matches it', () => {
+    const s = d.session;
+    const a = d.engine.createSession();
+    const b = d.engine.createSession();
+    setClientAddress(a, '10.0.0.1:5000', '127.0.0.1:6379');
+    setClientAddress(b, '10.0.0.2:5001', '127.0.0.1:6379');
+    expect(s.execute(['CLIENT', 'LIST', 'ID', String(a.id)])).toMatch(/ addr=10\.0\.0\.1:5000 laddr=127\.0\.0\.1:6379 fd=-1 /);
+    expect(s.execute(['CLIENT', 'KILL', 'ADDR', '10.0.0.9:1'])).toBe(0);
+    expect(s.execute(['CLIENT', 'KILL', 'ADDR', '10.0.0.1:5000'])).toBe(1);
+    expect(a.closed).toBe(true);
+    expect(s.execute(['CLIENT', 'KILL', '10.0.0.9:1'])).toEqual(new ErrorReply('ERR No such client'));
+    expect(s.execute(['CLIENT', 'KILL', '10.0.0.2:5001'])).toEqual(new StatusReply('OK'));
+    expect(b.closed).toBe(true);
   });
 
   it('QUIT answers OK and closes the session', () => {
