@@ -73,7 +73,7 @@ export function activeExpireCycle(engine: Engine, options: ActiveExpireOptions =
       iteration++;
       const size = db.expires.size;
       if (size === 0) break;
-      const now = engine.commandTime;
+      const now = engine.mstime(); // data.now = mstime() every round
       const num = Math.min(size, keysPerLoop);
       sampled = 0;
       expired = 0;
