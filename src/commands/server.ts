@@ -310,6 +310,11 @@ function configSet(ctx: Session, argv: Bytes[]): Reply {
   }
   // All values parsed: apply them together (CONFIG SET is atomic).
   for (const [p, value] of updates) p.set(ctx.engine, value);
+  // A new hz changes the cron period: let the engine reschedule when it knows how.
+  if (updates.some(([p]) => p.name === 'hz')) {
+    const engine = ctx.engine as unknown as { rescheduleCron?: () => void };
+    if (typeof engine.rescheduleCron === 'function') engine.rescheduleCron();
+  }
   return OK;
 }
 
