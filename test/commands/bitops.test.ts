@@ -489,3 +489,45 @@ describe('keyspace notifications', () => {
     ]);
   });
 });
+
+describe('WATCH', () => {
+  it('is touched only by writes that change something', async () => {
+    const other = d.engine.createSession();
+    const otherReal = await d.real.client();
+    const both = async (...argv: string[]) => {
+      const [ours, theirs] = [await other.execute(argv), await otherReal.call(...argv)];
+      expect(ours).toEqual(theirs);
+    };
+    const check = async (...argv: string[]) => {
+      await d.do('WATCH', 'k');
+      await both(...argv);
+      await d.do('MULTI');
+      await d.do('PING');
+      await d.do('EXEC');
+    };
+    try {
+      await d.do('SET', 'k', 'a');
+      await check('SETBIT', 'k', '0', '0');
+      await check('SETBIT', 'k', '0', '1');
+      await check('SETBIT', 'k', '100', '0');
+      await check('BITFIELD', 'k', 'SET', 'u8', '0', '225');
+      await check('BITFIELD', 'k', 'SET', 'u8', '0', '97');
+      await check('BITFIELD', 'k', 'GET', 'u8', '0');
+      await check('BITOP', 'NOT', 'k', 'k');
+      await check('SETRANGE', 'k', '0', '');
+      await check('APPEND', 'k', '');
+      await check('DEL', 'k');
+      await check('PFADD', 'k', 'a');
+      await check('PFADD', 'k', 'a');
+      await check('PFCOUNT', 'k');
+      await check('PFCOUNT', 'k');
+      await check('PFMERGE', 'k');
+      await check('SET', 'k', 'v', 'NX');
+      await check('GETEX', 'k', 'PERSIST');
+      await check('INCRBYFLOAT', 'n', '1');
+    } finally {
+      other.close();
+      otherReal.close();
+    }
+  });
+});
