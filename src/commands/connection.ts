@@ -171,12 +171,12 @@ const CLIENT_HELP = [
   '    Protect current client connection from eviction.',
 ];
 
-function onOff(ctx: Session, arg: Bytes, set: (on: boolean) => void): Reply {
+/** ON|OFF argument of CLIENT NO-EVICT / NO-TOUCH. */
+function onOff(arg: Bytes, set: (on: boolean) => void): Reply {
   const v = arg.toLowerCase();
   if (v === 'on') set(true);
   else if (v === 'off') set(false);
   else return SYNTAX_ERROR;
-  void ctx;
   return OK;
 }
 
@@ -364,9 +364,9 @@ export const connectionCommands: HandlerMap = {
     return 1;
   },
 
-  'client|no-evict': (ctx, argv) => onOff(ctx, argv[2]!, (on) => (extrasOf(ctx).noEvict = on)),
+  'client|no-evict': (ctx, argv) => onOff(argv[2]!, (on) => (extrasOf(ctx).noEvict = on)),
 
-  'client|no-touch': (ctx, argv) => onOff(ctx, argv[2]!, (on) => (ctx.noTouch = on)),
+  'client|no-touch': (ctx, argv) => onOff(argv[2]!, (on) => (ctx.noTouch = on)),
 
   'client|reply'(_ctx, argv) {
     const v = argv[2]!.toLowerCase();
