@@ -387,7 +387,6 @@ describe('SWAPDB', () => {
 
   it('wakes clients blocked on a key that now exists', async () => {
     const s2 = d.engine.createSession();
-    await d.engine.createSession().execute(['SELECT', '1']);
     const s1 = d.session;
     s1.execute(['SELECT', '1']);
     s1.execute(['RPUSH', 'q', 'x']);
@@ -684,5 +683,34 @@ describe('errors keep their exact text', () => {
       expect(r).toBeInstanceOf(ErrorReply);
     }
     expect(NullArrayReply).toBeDefined();
+  });
+});
+
+describe('keyspace events', () => {
+  it('fires the events real Redis fired for the same commands (KEA)', () => {
+    // Captured from redis-server 7.0.15 with PSUBSCRIBE __key*__:* for this exact sequence.
+    const expected = [
+      'set a', 'expire a', 'persist a', 'rename_from a', 'rename_to b', 'copy_to c', 'move_from c', 'move_to c',
+      'rpush l', 'sortstore s', 'del s', 'del b', 'del l', 'set x',
+    ];
+    const e = d.engine;
+    e.config.notifyKeyspaceEvents = 'KEA';
+    const sub = e.createSession();
+    const events: string[] = [];
+    sub.onPush = (r) => {
+      const items = r as string[];
+      if (items[0] === 'pmessage' && items[2]!.startsWith('__keyevent@')) {
+        events.push(`${items[2]!.slice(items[2]!.indexOf(':') + 1)} ${items[3]}`);
+      }
+    };
+    sub.execute(['PSUBSCRIBE', '__key*__:*']);
+    const s = d.session;
+    for (const c of [
+      'set a 1', 'expire a 100', 'persist a', 'rename a b', 'copy b c', 'move c 1', 'rpush l 2 1', 'sort l store s',
+      'sort nokey store s', 'expire b 0', 'del l', 'set x 1', 'swapdb 0 1', 'flushdb', 'renamenx s s2',
+    ]) {
+      s.execute(c.split(' '));
+    }
+    expect(events).toEqual(expected);
   });
 });
