@@ -1,11 +1,13 @@
 import {
   HLL_DENSE,
+  HLL_DENSE_SIZE,
   HLL_REGISTERS,
   HLL_SPARSE,
   cacheValid,
   createHll,
   decodeSparse,
   denseGet,
+  denseSetRaw,
   hllAdd,
   hllCount,
   hllCountRaw,
@@ -207,3 +209,58 @@ export const hyperloglogCommands: HandlerMap = {
   },
 };
 
+
+const HLL_TEST_CYCLES = 1000;
+
+/**
+ * PFSELFTEST: Redis's own self test of the HLL code — register access on a dense array,
+ * then 10M adds into a dense and a sparse HLL checking that they agree and that the error
+ * stays within bounds at every power of ten.
+ */
+function pfselftest(ctx: Session): Reply {
+  const dense = Buffer.alloc(HLL_DENSE_SIZE);
+  const bytecounters = new Uint8Array(HLL_REGISTERS);
+  for (let j = 0; j < HLL_TEST_CYCLES; j++) {
+    for (let i = 0; i < HLL_REGISTERS; i++) {
+      const r = Math.floor(Math.random() * 0x7fffffff) & 63;
+      bytecounters[i] = r;
+      denseSetRaw(dense, i, r);
+    }
+    for (let i = 0; i < HLL_REGISTERS; i++) {
+      const val = denseGet(dense, i);
+      if (val !== bytecounters[i]) {
+        return new ErrorReply(`TESTFAILED Register ${i} should be ${bytecounters[i]} but is ${val}`);
+      }
+    }
+  }
+  dense.fill(0, 16);
+  dense.write('HYLL', 0, 'latin1');
+  dense[4] = HLL_DENSE;
+  const sparse = createHll();
+  const relerr = 1.04 / Math.sqrt(HLL_REGISTERS);
+  let checkpoint = 1;
+  const seedLo = Math.floor(Math.random() * 0x7fffffff);
+  const seedHi = Math.floor(Math.random() * 0x7fffffff);
+  const limit = ctx.engine.config.hllSparseMaxBytes;
+  const denseBuf: HllBuf = { b: dense, n: HLL_DENSE_SIZE };
+  for (let j = 1; j <= 10000000; j++) {
+    const lo = (j ^ seedLo) >>> 0;
+    const ele = String.fromCharCode(lo & 255, (lo >>> 8) & 255, (lo >>> 16) & 255, lo >>> 24,
+      seedHi & 255, (seedHi >>> 8) & 255, (seedHi >>> 16) & 255, seedHi >>> 24);
+    hllAdd(denseBuf, ele, limit);
+    hllAdd(sparse, ele, limit);
+    if (j === checkpoint) {
+      if (j < limit / 2 && sparse.b[4] !== HLL_SPARSE) return new ErrorReply('TESTFAILED sparse encoding not used');
+      const card = hllCount(denseBuf)!;
+      if (card !== hllCount(sparse)) return new ErrorReply('TESTFAILED dense/sparse disagree');
+      let maxerr = Math.ceil(relerr * 6 * checkpoint);
+      if (j === 10) maxerr = 1;
+      const abserr = Math.abs(checkpoint - card);
+      if (abserr > maxerr) return new ErrorReply(`TESTFAILED Too big error. card:${checkpoint} abserr:${abserr}`);
+      checkpoint *= 10;
+    }
+  }
+  return OK;
+}
+
+hyperloglogCommands['pfselftest'] = pfselftest;

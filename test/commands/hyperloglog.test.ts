@@ -342,3 +342,10 @@ describe('randomised comparisons', () => {
     }
   });
 });
+
+describe('PFSELFTEST', () => {
+  it('passes, as on the real server (10M adds, dense and sparse agreeing)', async () => {
+    expect(await d.do('PFSELFTEST')).toEqual(expect.objectContaining({ text: 'OK' }));
+    await d.do('PFSELFTEST', 'extra');
+  }, 60000);
+});
