@@ -199,6 +199,188 @@ export function geohashNeighbors(h: GeoHashBits): GeoHashNeighbors {
   };
 }
 
+// --- correctly rounded sin / cos / asin -------------------------------------------------
+// Redis runs on glibc, whose sin, cos and asin return the correctly rounded result in
+// practice; V8's fdlibm ports can be 1 ulp off, which shows in STOREDIST scores. These use
+// double-double arithmetic (about 106 bits) and round once.
+
+let H = 0;
+let L = 0;
+const SPLIT = 134217729; // 2^27 + 1
+
+function twoSum(a: number, b: number): void {
+  const s = a + b;
+  const bb = s - a;
+  H = s;
+  L = a - (s - bb) + (b - bb);
+}
+
+function quickTwoSum(a: number, b: number): void {
+  const s = a + b;
+  H = s;
+  L = b - (s - a);
+}
+
+function twoProd(a: number, b: number): void {
+  const p = a * b;
+  let t = SPLIT * a;
+  const ah = t - (t - a);
+  const al = a - ah;
+  t = SPLIT * b;
+  const bh = t - (t - b);
+  const bl = b - bh;
+  H = p;
+  L = ah * bh - p + ah * bl + al * bh + al * bl;
+}
+
+function ddAdd(ah: number, al: number, bh: number, bl: number): void {
+  twoSum(ah, bh);
+  const s = H;
+  let e = L;
+  twoSum(al, bl);
+  const t = H;
+  const f = L;
+  e += t;
+  quickTwoSum(s, e);
+  const s2 = H;
+  const e2 = L + f;
+  quickTwoSum(s2, e2);
+}
+
+function ddMul(ah: number, al: number, bh: number, bl: number): void {
+  twoProd(ah, bh);
+  const p = H;
+  const e = L + (ah * bl + al * bh);
+  quickTwoSum(p, e);
+}
+
+function ddMulD(ah: number, al: number, b: number): void {
+  twoProd(ah, b);
+  const p = H;
+  const e = L + al * b;
+  quickTwoSum(p, e);
+}
+
+function ddDivD(ah: number, al: number, b: number): void {
+  const q1 = ah / b;
+  twoProd(q1, b);
+  const ph = H;
+  const pl = L;
+  twoSum(ah, -ph);
+  const e = L - pl + al;
+  const q2 = (H + e) / b;
+  quickTwoSum(q1, q2);
+}
+
+const PIO2_H = 1.5707963267948966;
+const PIO2_L = 6.123233995736766e-17;
+
+/** sin (odd = false) or cos (odd = true) series of a reduced double-double r, |r| <= pi/4. */
+function ddSeries(rh: number, rl: number, cosine: boolean): void {
+  ddMul(rh, rl, rh, rl);
+  const r2h = H;
+  const r2l = L;
+  let th: number;
+  let tl: number;
+  let n: number;
+  if (cosine) {
+    th = 1;
+    tl = 0;
+    n = 0;
+  } else {
+    th = rh;
+    tl = rl;
+    n = 1;
+  }
+  let sh = th;
+  let sl = tl;
+  for (let k = 1; k < 30; k++) {
+    ddMul(th, tl, r2h, r2l);
+    ddDivD(H, L, (n + 1) * (n + 2));
+    th = -H;
+    tl = -L;
+    n += 2;
+    ddAdd(sh, sl, th, tl);
+    sh = H;
+    sl = L;
+    if (Math.abs(th) < 1e-31 * Math.abs(sh) || th === 0) break;
+  }
+  H = sh;
+  L = sl;
+}
+
+/** sin(x + quadrant * pi/2) in double-double. */
+function ddSinQ(x: number, quadrant: number): void {
+  const k = Math.round(x / PIO2_H);
+  let rh = x;
+  let rl = 0;
+  if (k !== 0) {
+    ddMulD(PIO2_H, PIO2_L, k);
+    ddAdd(x, 0, -H, -L);
+    rh = H;
+    rl = L;
+  }
+  const q = (((k + quadrant) % 4) + 4) % 4;
+  ddSeries(rh, rl, q === 1 || q === 3);
+  if (q >= 2) {
+    H = -H;
+    L = -L;
+  }
+}
+
+export function crSin(x: number): number {
+  if (!Number.isFinite(x)) return NaN;
+  if (x === 0) return x;
+  ddSinQ(x, 0);
+  return H + L;
+}
+
+export function crCos(x: number): number {
+  if (!Number.isFinite(x)) return NaN;
+  ddSinQ(x, 1);
+  return H + L;
+}
+
+/** asin of the double-double (yh, yl) with 0 <= y <= 0.5, by one Newton step from Math.asin. */
+function ddAsinSmall(yh: number, yl: number): void {
+  const z = Math.asin(yh + yl);
+  if (z === 0) {
+    H = yh;
+    L = yl;
+    return;
+  }
+  ddSinQ(z, 0);
+  ddAdd(H, L, -yh, -yl);
+  const d = H + L;
+  const c = Math.cos(z);
+  quickTwoSum(z, -d / c);
+}
+
+export function crAsin(y: number): number {
+  if (Number.isNaN(y) || y > 1 || y < -1) return NaN;
+  if (y === 0) return y;
+  const neg = y < 0;
+  const a = Math.abs(y);
+  let r: number;
+  if (a <= 0.5) {
+    ddAsinSmall(a, 0);
+    r = H + L;
+  } else {
+    // asin(a) = pi/2 - 2 asin(sqrt((1 - a) / 2)); 1 - a and the halving are exact here.
+    const t = (1 - a) / 2;
+    const s0 = Math.sqrt(t);
+    let sl = 0;
+    if (s0 !== 0) {
+      twoProd(s0, s0);
+      sl = (t - H - L) / (2 * s0);
+    }
+    ddAsinSmall(s0, sl);
+    ddAdd(PIO2_H, PIO2_L, -2 * H, -2 * L);
+    r = H + L;
+  }
+  return neg ? -r : r;
+}
+
 function degRad(ang: number): number {
   return ang * D_R;
 }
@@ -214,13 +396,13 @@ export function geohashGetLatDistance(lat1d: number, lat2d: number): number {
 export function geohashGetDistance(lon1d: number, lat1d: number, lon2d: number, lat2d: number): number {
   const lon1r = degRad(lon1d);
   const lon2r = degRad(lon2d);
-  const v = Math.sin((lon2r - lon1r) / 2);
+  const v = crSin((lon2r - lon1r) / 2);
   if (v === 0.0) return geohashGetLatDistance(lat1d, lat2d);
   const lat1r = degRad(lat1d);
   const lat2r = degRad(lat2d);
-  const u = Math.sin((lat2r - lat1r) / 2);
-  const a = u * u + Math.cos(lat1r) * Math.cos(lat2r) * v * v;
-  return 2.0 * EARTH_RADIUS_IN_METERS * Math.asin(Math.sqrt(a));
+  const u = crSin((lat2r - lat1r) / 2);
+  const a = u * u + crCos(lat1r) * crCos(lat2r) * v * v;
+  return 2.0 * EARTH_RADIUS_IN_METERS * crAsin(Math.sqrt(a));
 }
 
 /** A search shape (GeoShape): centre, conversion to meters, radius or box (in the unit). */
@@ -271,8 +453,8 @@ function boundingBox(shape: GeoShape): [number, number, number, number] {
   const height = shape.conversion * (shape.circular ? shape.radius : shape.height / 2);
   const width = shape.conversion * (shape.circular ? shape.radius : shape.width / 2);
   const latDelta = radDeg(height / EARTH_RADIUS_IN_METERS);
-  const lonDeltaTop = radDeg(width / EARTH_RADIUS_IN_METERS / Math.cos(degRad(lat + latDelta)));
-  const lonDeltaBottom = radDeg(width / EARTH_RADIUS_IN_METERS / Math.cos(degRad(lat - latDelta)));
+  const lonDeltaTop = radDeg(width / EARTH_RADIUS_IN_METERS / crCos(degRad(lat + latDelta)));
+  const lonDeltaBottom = radDeg(width / EARTH_RADIUS_IN_METERS / crCos(degRad(lat - latDelta)));
   const southern = lat < 0;
   return [
     southern ? lon - lonDeltaBottom : lon - lonDeltaTop,
