@@ -10,7 +10,7 @@ import {
 import { lfuDecrAndReturn, objectIdleTimeMs } from '../engine/evict.js';
 import { globMatch } from '../engine/glob.js';
 import { parseLongExact } from '../engine/number.js';
-import { INT64_MAX, INT64_MIN, type RedisObject } from '../engine/object.js';
+import { INT64_MAX, INT64_MIN, parseSafeInt, type RedisObject } from '../engine/object.js';
 import { ErrorReply, OK, StatusReply, type Reply } from '../engine/reply.js';
 import { parseScanArgs } from '../engine/scan.js';
 import type { Session } from '../engine/session.js';
@@ -198,19 +198,29 @@ function expireGeneric(ctx: Session, argv: Bytes[], relative: boolean, seconds: 
   if (flags & EXPIRE_NX && flags & (EXPIRE_XX | EXPIRE_GT | EXPIRE_LT)) return EXPIRE_NX_INCOMPATIBLE;
   if (flags & EXPIRE_GT && flags & EXPIRE_LT) return EXPIRE_GT_LT_INCOMPATIBLE;
 
-  let when = parseLongExact(argv[2]!);
-  if (when === null) return NOT_INTEGER;
-  if (seconds) {
-    if (when > INT64_MAX / 1000n || when < INT64_MIN / 1000n) return invalidExpireTime(name);
-    when *= 1000n;
+  let whenMs: number;
+  let whenText: string;
+  const fast = parseSafeInt(argv[2]!);
+  if (fast !== null && Math.abs(fast) < 1e12) {
+    // Common case: exact in doubles, far from the int64 overflow checks.
+    whenMs = (seconds ? fast * 1000 : fast) + (relative ? ctx.now : 0);
+    whenText = String(whenMs);
+  } else {
+    let when = parseLongExact(argv[2]!);
+    if (when === null) return NOT_INTEGER;
+    if (seconds) {
+      if (when > INT64_MAX / 1000n || when < INT64_MIN / 1000n) return invalidExpireTime(name);
+      when *= 1000n;
+    }
+    const basetime = relative ? BigInt(ctx.now) : 0n;
+    if (when > INT64_MAX - basetime) return invalidExpireTime(name);
+    when += basetime;
+    whenMs = Number(when);
+    whenText = when.toString();
   }
-  const basetime = relative ? BigInt(ctx.now) : 0n;
-  if (when > INT64_MAX - basetime) return invalidExpireTime(name);
-  when += basetime;
 
   const db = ctx.db;
   if (db.lookupWrite(key) === undefined) return 0;
-  const whenMs = Number(when);
 
   if (flags) {
     const current = db.getExpire(key);
@@ -231,7 +241,7 @@ function expireGeneric(ctx: Session, argv: Bytes[], relative: boolean, seconds: 
   db.setExpire(key, whenMs);
   // Propagated as PEXPIREAT with the absolute time in ms, options kept.
   if (relative || seconds || name !== 'pexpireat') {
-    ctx.replaceArgv(['PEXPIREAT', key, when.toString(), ...argv.slice(3)]);
+    ctx.replaceArgv(argv.length === 3 ? ['PEXPIREAT', key, whenText] : ['PEXPIREAT', key, whenText, ...argv.slice(3)]);
   }
   db.signalModified(key);
   ctx.engine.notifyKeyspaceEvent('g', 'expire', key, db.id);
