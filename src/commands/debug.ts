@@ -16,6 +16,8 @@ import type { HandlerMap } from './table.js';
 const WRONG_PROTOCOL_TYPE = new ErrorReply(
   'ERR Wrong protocol type name. Please use one of the following: string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false',
 );
+const NOT_LISTPACK = new ErrorReply('ERR Not a listpack encoded object.');
+const NOT_QUICKLIST = new ErrorReply('ERR Not a quicklist encoded object.');
 const RESP2_UNSUPPORTED = new ErrorReply('ERR RESP2 is not supported by this command');
 
 function syntaxError(sub: Bytes): ErrorReply {
@@ -306,6 +308,18 @@ export const debugCommands: HandlerMap = {
       return OK;
     }
     if ((sub === 'set-skip-checksum-validation' || sub === 'aof-flush-sleep') && argc === 3) return OK;
+    if (sub === 'change-repl-id' && argc === 2) return OK;
+    // Redis prints the structure on its stdout; in process there is nothing to print.
+    if (sub === 'listpack' && argc === 3) {
+      const o = ctx.db.peek(argv[2]!);
+      if (!o) return NO_SUCH_KEY;
+      return o.encoding === 'listpack' ? new StatusReply('Listpack structure printed on stdout') : NOT_LISTPACK;
+    }
+    if (sub === 'quicklist' && (argc === 3 || argc === 4)) {
+      const o = ctx.db.peek(argv[2]!);
+      if (!o) return NO_SUCH_KEY;
+      return o.encoding === 'quicklist' ? new StatusReply('Quicklist structure printed on stdout') : NOT_QUICKLIST;
+    }
     if (sub === 'log' && argc === 3) return OK;
     if (sub === 'leak' && argc === 3) return OK;
     if (sub === 'error' && argc === 3) return new ErrorReply(argv[2]!.replace(/[\r\n]/g, ' '));

@@ -171,6 +171,15 @@ describe('DEBUG subcommands against real redis', () => {
       DBSIZE
       DEBUG ERROR "foo bar"
       DEBUG LOG hello
+      DEBUG CHANGE-REPL-ID
+      SET s x
+      HSET h f v
+      DEBUG LISTPACK s
+      DEBUG LISTPACK h
+      DEBUG LISTPACK nokey
+      DEBUG QUICKLIST h
+      DEBUG QUICKLIST nokey
+      DEBUG QUICKLIST h 1 2
     `);
     await sameDigests();
     const help = d.session.execute(['DEBUG', 'HELP']) as StatusReply[];
