@@ -88,7 +88,7 @@ export function activeExpireCycle(engine: Engine, options: ActiveExpireOptions =
           continue;
         }
         const [key, when] = next.value;
-        if (when <= now) {
+        if (now > when) { // activeExpireCycleTryExpire
           db.deleteExpired(key);
           engine.flushPropagation();
           expired++;
