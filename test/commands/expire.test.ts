@@ -11,8 +11,8 @@ afterAll(async () => {
 beforeEach(async () => {
   await d.reset();
   // Only lazy expiry on both sides, so what is still in the keyspace is deterministic.
-  await d.client.call('DEBUG', 'SET-ACTIVE-EXPIRE', '0');
-  d.engine.activeExpire.enabled = false;
+  await d.do('DEBUG', 'SET-ACTIVE-EXPIRE', '0');
+  expect(d.engine.activeExpire.enabled).toBe(false);
 });
 afterAll(async () => {
   await d.client.call('DEBUG', 'SET-ACTIVE-EXPIRE', '1');
