@@ -3,6 +3,7 @@ import { Differential } from '../helpers/differential.js';
 import { ZSetObject } from '../../src/engine/types/zset.js';
 import { Engine } from '../../src/engine/engine.js';
 import { encodeReply } from '../../src/resp/encoder.js';
+import { geoScore } from '../../src/engine/geohash.js';
 
 let d: Differential;
 beforeAll(async () => {
@@ -787,4 +788,145 @@ describe('randomized differential', () => {
       }
     });
   }
+});
+
+describe('more encodings and interplay', () => {
+  it('ZSCAN walks a whole skiplist-encoded set', async () => {
+    const args = ['ZADD', 'big'];
+    for (let i = 0; i < 500; i++) args.push(String(i / 4), 'm' + i);
+    await d.do(...args);
+    await d.do('OBJECT', 'ENCODING', 'big');
+    const collect = async (scan: (cursor: string) => Promise<unknown>) => {
+      const seen = new Map<string, string>();
+      let cursor = '0';
+      let calls = 0;
+      do {
+        const [next, items] = (await scan(cursor)) as [string, string[]];
+        for (let i = 0; i < items.length; i += 2) seen.set(items[i]!, items[i + 1]!);
+        cursor = next;
+        calls++;
+      } while (cursor !== '0' && calls < 1000);
+      return { seen, calls };
+    };
+    const ours = await collect(async (c) => d.session.execute(['ZSCAN', 'big', c, 'COUNT', '20']));
+    const theirs = await collect(async (c) => d.client.call('ZSCAN', 'big', c, 'COUNT', '20'));
+    expect(ours.seen.size).toBe(500);
+    expect([...ours.seen].sort()).toEqual([...theirs.seen].sort());
+    expect(ours.calls).toBeGreaterThan(5);
+    const matched = (await d.session.execute(['ZSCAN', 'big', '0', 'MATCH', 'm1?', 'COUNT', '1000'])) as [string, string[]];
+    expect(matched[0]).toBe('0');
+    expect(matched[1].length).toBe(20);
+  });
+
+  it('value-length threshold on every path that creates a zset', async () => {
+    await d.do('CONFIG', 'SET', 'zset-max-ziplist-value', '8');
+    await d.script(`
+      ZINCRBY a 1 123456789
+      OBJECT ENCODING a
+      ZINCRBY b 1 12345678
+      OBJECT ENCODING b
+      ZADD c 1 x 2 123456789
+      OBJECT ENCODING c
+      ZADD d 1 123456789 2 x
+      OBJECT ENCODING d
+      ZADD e 1 x
+      ZADD e 2 123456789
+      OBJECT ENCODING e
+      ZADD src 1 x 2 y 3 123456789
+      ZRANGESTORE f src 0 1
+      OBJECT ENCODING f
+      ZRANGESTORE g src 0 -1
+      OBJECT ENCODING g
+      ZRANGESTORE h src 0 10 BYSCORE
+      OBJECT ENCODING h
+      ZUNIONSTORE i 1 src
+      OBJECT ENCODING i
+      ZINTERSTORE j 2 src src
+      OBJECT ENCODING j
+      ZDIFFSTORE k 1 src
+      OBJECT ENCODING k
+      ZREM src 123456789
+      OBJECT ENCODING src
+      ZUNIONSTORE l 1 src
+      OBJECT ENCODING l
+      GEOADD geo 1 1 123456789
+      OBJECT ENCODING geo
+      GEOADD geo2 1 1 x
+      GEOSEARCHSTORE geo3 geo2 FROMLONLAT 1 1 BYRADIUS 10 km
+      OBJECT ENCODING geo3
+    `);
+  });
+
+  it('entries threshold on the *STORE paths', async () => {
+    await d.do('CONFIG', 'SET', 'zset-max-listpack-entries', '3');
+    await d.script(`
+      ZADD src 1 a 2 b 3 c 4 d 5 e
+      OBJECT ENCODING src
+      ZRANGESTORE d1 src 0 2
+      OBJECT ENCODING d1
+      ZRANGESTORE d2 src 0 3
+      OBJECT ENCODING d2
+      ZRANGESTORE d3 src 0 10 BYSCORE LIMIT 0 3
+      OBJECT ENCODING d3
+      ZRANGESTORE d4 src 0 10 BYSCORE LIMIT 0 4
+      OBJECT ENCODING d4
+      ZUNIONSTORE d5 1 src
+      OBJECT ENCODING d5
+      ZREMRANGEBYRANK d5 0 2
+      OBJECT ENCODING d5
+      ZUNIONSTORE d6 1 d5
+      OBJECT ENCODING d6
+      ZINTERSTORE d7 2 src d1
+      OBJECT ENCODING d7
+      ZDIFFSTORE d8 2 src d1
+      OBJECT ENCODING d8
+    `);
+  });
+
+  it('WATCH sees only real modifications; COPY keeps the encoding', async () => {
+    await d.script(`
+      ZADD z 1 a 2 b
+      WATCH z
+      ZADD z 1 a
+      ZADD z NX 5 a
+      ZREM z nosuch
+      ZREMRANGEBYSCORE z 10 20
+      ZPOPMIN nokey
+      MULTI
+      ZCARD z
+      EXEC
+      WATCH z
+      ZINCRBY z 0 a
+      MULTI
+      ZCARD z
+      EXEC
+      WATCH z
+      ZADD z 3 a
+      MULTI
+      ZCARD z
+      EXEC
+      COPY z z2
+      ZRANGE z2 0 -1 WITHSCORES
+      OBJECT ENCODING z2
+    `);
+    await d.do('CONFIG', 'SET', 'zset-max-listpack-entries', '1');
+    await d.do('COPY', 'z', 'z3');
+    await d.do('OBJECT', 'ENCODING', 'z3');
+    await d.do('ZADD', 'z4', '1', 'a', '2', 'b');
+    await d.do('COPY', 'z4', 'z5');
+    await d.do('OBJECT', 'ENCODING', 'z5');
+    await d.do('ZRANGE', 'z5', '0', '-1', 'WITHSCORES');
+  });
+
+  it('GEOADD propagates as ZADD', async () => {
+    const log: string[][] = [];
+    d.engine.onPropagate((_db, argv) => log.push(argv));
+    d.session.execute(['GEOADD', 'g', 'CH', '13.361389', '38.115556', 'Palermo']);
+    d.session.execute(['GEOADD', 'g', '13.361389', '38.115556', 'Palermo']);
+    d.session.execute(['GEOADD', 'g', 'XX', '15', '37', 'Palermo', '1', '1', 'x']);
+    expect(log).toEqual([
+      ['zadd', 'g', 'CH', '3479099956230698', 'Palermo'],
+      ['zadd', 'g', 'XX', String(geoScore(15, 37)), 'Palermo', String(geoScore(1, 1)), 'x'],
+    ]);
+  });
 });
