@@ -2,11 +2,12 @@
  * LZF (liblzf, as Redis uses it for strings when rdbcompression is on).
  * Decompression returns null when the input does not decode to exactly `outLen` bytes.
  */
-export function lzfDecompress(input: Uint8Array, outLen: number): Buffer | null {
+export function lzfDecompress(input: Uint8Array, outLen: number, scratch?: Buffer): Buffer | null {
   // A back reference of 2-3 input bytes yields at most 264 output bytes: a larger claim is corrupt,
   // and refusing it keeps a flipped length from allocating gigabytes.
   if (outLen > input.length * 132 + 64) return null;
-  const out = Buffer.allocUnsafe(outLen);
+  // Validation-only callers pass a reusable scratch buffer to avoid an allocation per string.
+  const out = scratch && scratch.length >= outLen ? scratch : Buffer.allocUnsafe(outLen);
   let ip = 0;
   let op = 0;
   const inLen = input.length;

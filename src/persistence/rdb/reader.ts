@@ -57,6 +57,8 @@ export class RdbParser {
   private keyStarted = false;
   /** Bytes the current unit needs beyond the window (from NeedMoreData), to batch chunks. */
   private shortBy = 0;
+  /** Reused output for LZF strings that are validated but not kept. */
+  private scratch = Buffer.allocUnsafe(1 << 16);
   private pendingChunks: Buffer[] = [];
   private pendingBytes = 0;
   /** Where the parser stopped (absolute offset); for a preamble, where the AOF tail begins. */
@@ -209,6 +211,44 @@ export class RdbParser {
         const out = lzfDecompress(data, ulen);
         if (!out) this.corrupt('invalid LZF compressed string', cur, at);
         return out.toString('latin1');
+      }
+      default:
+        this.corrupt(`unknown string encoding ${-n - 1}`, cur, at);
+    }
+  }
+
+  /**
+   * Reads past a string the visitor does not want, validating it the same way (LZF is still
+   * decompressed) but without building a JS string: verify runs on this path.
+   */
+  private skipStr(cur: ByteCursor): void {
+    const at = cur.offset;
+    const n = this.len(cur);
+    if (n >= 0) {
+      cur.need(n);
+      cur.pos += n;
+      return;
+    }
+    switch (-n - 1) {
+      case C.RDB_ENC_INT8:
+        cur.need(1);
+        cur.pos += 1;
+        return;
+      case C.RDB_ENC_INT16:
+        cur.need(2);
+        cur.pos += 2;
+        return;
+      case C.RDB_ENC_INT32:
+        cur.need(4);
+        cur.pos += 4;
+        return;
+      case C.RDB_ENC_LZF: {
+        const clen = this.plainLen(cur, 'LZF compressed length');
+        const ulen = this.plainLen(cur, 'LZF uncompressed length');
+        const data = cur.bytes(clen);
+        if (this.scratch.length < ulen && ulen <= 1 << 24) this.scratch = Buffer.allocUnsafe(ulen);
+        if (!lzfDecompress(data, ulen, this.scratch)) this.corrupt('invalid LZF compressed string', cur, at);
+        return;
       }
       default:
         this.corrupt(`unknown string encoding ${-n - 1}`, cur, at);
@@ -422,9 +462,14 @@ export class RdbParser {
     const v = this.visitor;
     switch (type) {
       case C.RDB_TYPE_STRING: {
-        const value = this.str(cur);
-        this.startKey();
-        v.onString?.(value);
+        if (v.onString) {
+          const value = this.str(cur);
+          this.startKey();
+          v.onString(value);
+        } else {
+          this.skipStr(cur);
+          this.startKey();
+        }
         return this.finishKey();
       }
       case C.RDB_TYPE_LIST:
@@ -514,15 +559,25 @@ export class RdbParser {
     const v = this.visitor;
     switch (st.rdbType) {
       case C.RDB_TYPE_LIST: {
-        const item = this.str(cur);
-        this.startKey();
-        v.onListItem?.(item);
+        if (v.onListItem) {
+          const item = this.str(cur);
+          this.startKey();
+          v.onListItem(item);
+        } else {
+          this.skipStr(cur);
+          this.startKey();
+        }
         break;
       }
       case C.RDB_TYPE_SET: {
-        const m = this.str(cur);
-        this.startKey();
-        v.onSetMember?.(m);
+        if (v.onSetMember) {
+          const m = this.str(cur);
+          this.startKey();
+          v.onSetMember(m);
+        } else {
+          this.skipStr(cur);
+          this.startKey();
+        }
         break;
       }
       case C.RDB_TYPE_ZSET: {
@@ -541,10 +596,16 @@ export class RdbParser {
         break;
       }
       case C.RDB_TYPE_HASH: {
-        const f = this.str(cur);
-        const val = this.str(cur);
-        this.startKey();
-        v.onHashField?.(f, val, null);
+        if (v.onHashField) {
+          const f = this.str(cur);
+          const val = this.str(cur);
+          this.startKey();
+          v.onHashField(f, val, null);
+        } else {
+          this.skipStr(cur);
+          this.skipStr(cur);
+          this.startKey();
+        }
         break;
       }
     }
@@ -857,12 +918,21 @@ export async function readRdbFile(path: string, visitor: RdbVisitor, options: Re
     const total = (await fh.stat()).size;
     const size = options.chunkSize ?? 1 << 20;
     let read = 0;
-    for (;;) {
+    // Read ahead: the next chunk is on its way while this one is parsed.
+    let position = 0;
+    const next = () => {
       const buf = Buffer.allocUnsafe(size);
-      const { bytesRead } = await fh.read(buf, 0, size, read);
-      if (bytesRead === 0) break;
-      read += bytesRead;
-      parser.feed(buf.subarray(0, bytesRead));
+      const at = position;
+      position += size;
+      return fh.read(buf, 0, size, at).then((r) => buf.subarray(0, r.bytesRead));
+    };
+    let pending = next();
+    for (;;) {
+      const chunk = await pending;
+      if (chunk.length === 0) break;
+      pending = next();
+      read += chunk.length;
+      parser.feed(chunk);
       options.onProgress?.(read, total);
       if (options.afterChunk) await options.afterChunk();
       if (parser.done && !options.preamble) break;
