@@ -102,6 +102,8 @@ describe('SORT BY and GET patterns', () => {
       SORT l BY h_*->f DESC
       SORT l BY h_*->missing
       SORT l BY nokey_*
+      SORT l BY nokey_* ALPHA
+      SORT l BY nokey_* ALPHA DESC
       SORT l BY w_* GET obj_*
       SORT l BY w_* GET # GET obj_* GET h_*->name
       SORT l BY w_* GET nostar
