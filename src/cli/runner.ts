@@ -3,6 +3,7 @@ import type { Engine } from '../engine/engine.js';
 import type { Reply } from '../engine/reply.js';
 import { ErrorReply, NullArrayReply } from '../engine/reply.js';
 import type { Session } from '../engine/session.js';
+import { helpText } from './help.js';
 import { splitArgs } from './quoting.js';
 import { DEFAULT_FORMAT, formatReply, type FormatOptions, type OutputMode } from './reply-format.js';
 
@@ -88,22 +89,6 @@ function printsVerbatim(argv: Bytes[]): boolean {
     default:
       return false;
   }
-}
-
-function helpText(version: string): string {
-  return (
-    `${version}\n` +
-    'To get help about Redis commands type:\n' +
-    '      "help @<group>" to get a list of commands in <group>\n' +
-    '      "help <command>" for help on <command>\n' +
-    '      "help <tab>" to get a list of possible help topics\n' +
-    '      "quit" to exit\n' +
-    '\n' +
-    'To set redis-cli preferences:\n' +
-    '      ":set hints" enable online hints\n' +
-    '      ":set nohints" disable online hints\n' +
-    'Set your preferences in ~/.redisclirc\n'
-  );
 }
 
 export class CommandRunner {
@@ -205,7 +190,7 @@ export class CommandRunner {
   command(argv: Bytes[], repeat = 1): LineResult | Promise<LineResult> {
     const name = argv[0]!.toLowerCase();
     if (name === 'help' || name === '?') {
-      if (argv.length === 1) this.sink.write(helpText(this.version));
+      this.sink.write(helpText(this.engine.commands, argv.slice(1), this.version));
       return undefined;
     }
     const verbatim = printsVerbatim(argv);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Bytes } from '../../src/engine/bytes.js';
 import { ErrorReply, type Reply } from '../../src/engine/reply.js';
-import type { Engine } from '../../src/engine/engine.js';
+import { Engine } from '../../src/engine/engine.js';
 import type { Session } from '../../src/engine/session.js';
 import type { RespClient } from '../../src/resp/client.js';
 import { CommandRunner, type LineResult } from '../../src/cli/runner.js';
@@ -75,11 +75,17 @@ export async function runScriptOnRealServer(
     },
   };
   const sink = { write: (s: string) => void (out += s), flush: () => {} };
-  const runner = new CommandRunner({} as Engine, session as unknown as Session, sink, { mode });
-  for (const line of script.split('\n')) {
-    let r: LineResult | Promise<LineResult> = runner.line(line);
-    if (r instanceof Promise) r = await r;
-    if (r !== undefined) break;
+  // The engine only lends its command table (for "help"); commands go to the real server.
+  const engine = new Engine({ timers: false });
+  const runner = new CommandRunner(engine, session as unknown as Session, sink, { mode, version: 'redis-cli 7.0.15' });
+  try {
+    for (const line of script.split('\n')) {
+      let r: LineResult | Promise<LineResult> = runner.line(line);
+      if (r instanceof Promise) r = await r;
+      if (r !== undefined) break;
+    }
+  } finally {
+    engine.close();
   }
   return out;
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Engine } from '../../src/engine/engine.js';
 import { startRealRedis, type RealRedis } from '../../src/testing/real-redis.js';
 import type { RespClient } from '../../src/resp/client.js';
 import {
@@ -69,6 +70,20 @@ describe('CommandRunner vs redis-cli (real server behind both)', () => {
       const script = `PING\n${word}\nECHO after\n`;
       await compare(script, ['--no-raw'], 'tty');
     }
+  });
+
+  it('help: every command, container, subcommand and group, as redis-cli 7.0.15 prints it', async () => {
+    const table = new Engine({ timers: false });
+    const lines = ['help', '?', 'HELP nosuch', 'help get extra', 'help @nosuch', 'help client', 'help Object Encoding'];
+    for (const e of table.commands.entries.values()) {
+      lines.push(`help ${e.spec.name}`);
+      for (const sub of e.spec.subcommands ?? []) lines.push(`help ${sub.name.replace('|', ' ')}`);
+    }
+    for (const g of ['generic', 'string', 'list', 'set', 'sorted-set', 'hash', 'pubsub', 'transactions', 'connection',
+      'server', 'scripting', 'hyperloglog', 'cluster', 'geo', 'stream', 'bitmap']) lines.push(`help @${g}`);
+    table.close();
+    expect(lines.length).toBeGreaterThan(300);
+    await compare(lines.join('\n') + '\n', [], 'raw');
   });
 
   it('big arrays: index width and nested indentation', async () => {
