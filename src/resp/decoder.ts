@@ -83,6 +83,8 @@ export class RespDecoder {
   }
 
   private value(): Reply {
+    // A chunk may end exactly between two elements of an array.
+    if (this.pos >= this.buf.length) throw new NeedMoreData();
     const type = String.fromCharCode(this.buf[this.pos]!);
     const at = this.base + this.pos;
     this.pos++;

@@ -937,6 +937,8 @@ export async function readRdbFile(path: string, visitor: RdbVisitor, options: Re
       if (options.afterChunk) await options.afterChunk();
       if (parser.done && !options.preamble) break;
     }
+    // A read-ahead still in flight after an early stop must not fail loudly once the file closes.
+    pending.catch(() => {});
     parser.end();
     return parser;
   } finally {
