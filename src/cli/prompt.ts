@@ -35,9 +35,12 @@ export function runPrompt(
   });
   return new Promise<number>((resolve) => {
     let closed = false;
+    let quitting = false;
     rl.on('close', () => {
       if (closed) return;
       closed = true;
+      // Ctrl-D / Ctrl-C leave the cursor after the prompt: end the line, as linenoise does.
+      if (!quitting) sink.write('\n');
       void Promise.resolve(sink.flush()).then(() => resolve(0));
     });
     rl.on('SIGINT', () => rl.close());
@@ -52,6 +55,7 @@ export function runPrompt(
       const finish = (res: typeof r extends Promise<infer T> ? T : typeof r) => {
         void sink.flush();
         if (res === QUIT) {
+          quitting = true;
           rl.close();
           return;
         }
