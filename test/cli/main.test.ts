@@ -168,6 +168,14 @@ describe('the built binary vs redis-cli (spawned, stdout a pipe)', () => {
     expect(ours.stdout.length).toBe(0);
   });
 
+  it('exec -x: stdin, unchanged bytes, is the last argument', async () => {
+    const input = Buffer.from('abc\x00\xff\n', 'latin1');
+    const theirs = await redisCli(real.port, ['-x', 'ECHO'], input);
+    const ours = await redscope(['exec', '-x', 'ECHO'], input);
+    expect(visible(ours.stdout)).toBe(visible(theirs.stdout));
+    expect(ours.stdout.toString('latin1')).toBe('abc\x00\xff\n\n');
+  });
+
   it('usage error: exit 2, one line on stderr, no stack trace', async () => {
     const r = await redscope(['--no-such-option']);
     expect(r.code).toBe(2);

@@ -97,6 +97,13 @@ describe('pipe mode: node bin/redscope.js vs redis-cli, same stdin', () => {
     expect(ours.stdout.toString('latin1')).toBe('OK\n"1"\n');
   });
 
+  it('-d / -D delimiters in raw mode', async () => {
+    const input = 'ZADD z 1 a 2 b\nZRANGE z 0 -1 WITHSCORES\nECHO x\nPING\n';
+    const { dropped } = supportedLines(input);
+    if (dropped.length) return;
+    await same(input, ['-d', ',', '-D', ';']);
+  });
+
   it('-n selects the database first; --raw after --no-raw wins', async () => {
     await same('ECHO db\nSELECT 0\nECHO x\n', ['-n', '5', '--no-raw', '--raw']);
   });
