@@ -109,10 +109,12 @@ describe('pipe mode: node bin/redscope.js vs redis-cli, same stdin', () => {
   });
 
   it('a blocking command is awaited and the elapsed time shown as redis-cli shows it', async () => {
-    const input = 'BLPOP nolist 0.6\nECHO after\n';
-    if (supportedLines(input).dropped.length) return; // the list group has not landed yet
+    const input = 'BZPOPMIN nozset 0.6\nECHO after\nZADD z 1 m\nBZPOPMIN z 0\n';
+    if (supportedLines(input).dropped.length) return; // the sorted-set group has not landed yet
     const ours = await redscope(['--no-raw'], input);
-    expect(ours.stdout.toString('latin1')).toMatch(/^\(nil\)\n\(0\.6\ds\)\n"after"\n$/);
+    expect(ours.stdout.toString('latin1')).toMatch(/^\(nil\)\n\(0\.6\ds\)\n"after"\n\(integer\) 1\n1\) "z"\n2\) "m"\n3\) "1"\n$/);
+    const raw = await redscope([], input);
+    expect(raw.stdout.toString('latin1')).toBe('\nafter\n1\nz\nm\n1\n');
   });
 
   it('a large input is answered completely and in order', async () => {
