@@ -92,6 +92,7 @@ export class Db {
   add(key: Bytes, value: RedisObject): void {
     this.engine.initObjectClock(value);
     this.dict.set(key, value);
+    this.engine.notifyKeyspaceEvent('n', 'new', key, this.id);
     if (this.blockingKeys.size !== 0 && this.blockingKeys.has(key)) this.engine.signalKeyAsReady(this, key);
   }
 

@@ -51,6 +51,8 @@ export class Engine {
     totalCommands: 0, expiredKeys: 0, evictedKeys: 0, keyspaceHits: 0, keyspaceMisses: 0, totalConnections: 0,
   };
   readonly commandStats = new Map<string, CommandStats>();
+  /** INFO errorstats: error replies by code (ERR, WRONGTYPE, …). */
+  readonly errorStats = new Map<string, number>();
   /** server.dirty: changes since the last save. */
   dirty = 0;
   lastSave = Math.floor(Date.now() / 1000);
@@ -107,6 +109,13 @@ export class Engine {
     const t = setInterval(() => this.cron(), Math.max(1, Math.floor(1000 / Math.max(1, this.config.hz))));
     t.unref();
     this.timers.push(t);
+  }
+
+  /** CONFIG SET hz: restart the cron timer at the new period. */
+  rescheduleCron(): void {
+    if (!this.timers.length) return;
+    for (const t of this.timers.splice(0)) clearInterval(t);
+    this.startTimers();
   }
 
   /** serverCron: the slow active expire cycle and whatever else runs at hz. */

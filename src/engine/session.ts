@@ -150,7 +150,8 @@ export class Session {
       refused = unknownCommand(name, argv.slice(1));
     } else if (top.subcommands) {
       if (argv.length === 1) {
-        refused = wrongArity(top.fullName);
+        // A container alone is an arity error (CONFIG), unless it runs by itself (COMMAND).
+        if (!top.handler) refused = wrongArity(top.fullName);
       } else {
         entry = top.subcommands.get(argv[1]!.toLowerCase());
         if (!entry) refused = unknownSubcommand(argv[1]!, top.fullName);
@@ -164,6 +165,7 @@ export class Session {
     if (refused || !entry) {
       if (this.multi) this.multiError = true;
       if (entry) engine.commandStatsFor(entry.fullName).rejectedCalls++;
+      countError(engine, refused!);
       return refused!;
     }
 
@@ -171,9 +173,9 @@ export class Session {
     // A RESP2 client in subscribed mode may only (un)subscribe, ping, quit or reset.
     if (this.protocol === 2 && this.subscriptionCount + this.shardChannels.size > 0 && !entry.allowedInPubSub) {
       engine.commandStatsFor(entry.fullName).rejectedCalls++;
-      return new ErrorReply(
+      return countError(engine, new ErrorReply(
         `ERR Can't execute '${entry.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
-      );
+      ));
     }
     if (this.multi) {
       if (cmd === 'exec' || cmd === 'discard' || cmd === 'quit' || cmd === 'reset') return this.call(entry, argv);
@@ -210,7 +212,10 @@ export class Session {
     const stats = engine.commandStatsFor(entry.fullName);
     stats.calls++;
     stats.usec += Math.round((performance.now() - start) * 1000);
-    if (reply instanceof ErrorReply) stats.failedCalls++;
+    if (reply instanceof ErrorReply) {
+      stats.failedCalls++;
+      countError(engine, reply);
+    }
     engine.stats.totalCommands++;
     this.lastCommand = entry.fullName;
     this.lastCommandAt = engine.commandTime;
@@ -392,6 +397,14 @@ export class Session {
     this.shardChannels.clear();
     this.engine.sessions.delete(this);
   }
+}
+
+/** INFO errorstats: replies per error code, at most 128 distinct codes (as Redis caps them). */
+function countError(engine: Engine, e: ErrorReply): ErrorReply {
+  if (engine.errorStats.size < 128 || engine.errorStats.has(e.code)) {
+    engine.errorStats.set(e.code, (engine.errorStats.get(e.code) ?? 0) + 1);
+  }
+  return e;
 }
 
 function removeFrom(map: Map<Bytes, Set<Session>>, key: Bytes, s: Session): void {
