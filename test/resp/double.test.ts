@@ -52,3 +52,26 @@ describe('formatDouble17g (printf %.17g)', () => {
     expect(formatDouble17g(Infinity)).toBe('inf');
   });
 });
+
+describe('grisu2 quirks (fpconv_dtoa is not always shortest)', () => {
+  it('keeps grisu2 digits where they differ from the shortest', () => {
+    expect(formatDouble(6210596.768377)).toBe('6.2105967683769995e+6');
+    expect(formatDouble(378.8862912365)).toBe('378.88629123650003');
+    expect(formatDouble(708656362208407.8)).toBe('708656362208407.7');
+    expect(formatDouble(0.30000000000000004)).toBe('0.30000000000000004');
+    expect(formatDouble(5e-324)).toBe('5e-324');
+    expect(formatDouble(2.2250738585072014e-308)).toBe('2.2250738585072014e-308');
+  });
+
+  it('always round-trips', () => {
+    const buf = new Float64Array(1);
+    const u = new Uint32Array(buf.buffer);
+    for (let i = 0; i < 20000; i++) {
+      u[0] = (Math.random() * 2 ** 32) >>> 0;
+      u[1] = (Math.random() * 0xffe00000) >>> 0;
+      const d = buf[0]!;
+      if (!Number.isFinite(d)) continue;
+      expect(Number(formatDouble(d))).toBe(d);
+    }
+  });
+});
