@@ -930,3 +930,17 @@ describe('more encodings and interplay', () => {
     ]);
   });
 });
+
+describe('loader helpers', () => {
+  it('fromListpackEntries keeps a listpack up to the entries limit', () => {
+    const engine = new Engine({ timers: false });
+    const lp = ZSetObject.fromListpackEntries(engine.config, [['a', 1], ['x'.repeat(100), 2]]);
+    expect(lp.encoding).toBe('listpack');
+    expect([...lp.entries()].map((e) => e[1])).toEqual([1, 2]);
+    engine.config.zsetMaxListpackEntries = 1;
+    const sl = ZSetObject.fromListpackEntries(engine.config, [['a', 1], ['b', 2]]);
+    expect(sl.encoding).toBe('skiplist');
+    expect(sl.rank('b', false)).toBe(1);
+    engine.close();
+  });
+});

@@ -84,6 +84,21 @@ export class ZSetObject implements RedisObject {
     return z;
   }
 
+  /**
+   * Builds a zset from an RDB listpack (or ziplist) encoded value as the 7.2 loader does: it
+   * stays a listpack unless it has more than zset-max-listpack-entries elements (member
+   * lengths are not re-checked). `entries` must already be in listpack (sorted) order.
+   */
+  static fromListpackEntries(config: Config, entries: Iterable<[Bytes, number]>): ZSetObject {
+    const z = new ZSetObject('listpack');
+    for (const [m, s] of entries) {
+      z.lpMembers.push(m);
+      z.lpScores.push(s === 0 ? 0 : s);
+    }
+    if (z.lpMembers.length > config.zsetMaxListpackEntries) z.convertToSkiplist();
+    return z;
+  }
+
   get size(): number {
     return this.encoding === 'listpack' ? this.lpMembers.length : this.zsl!.length;
   }
