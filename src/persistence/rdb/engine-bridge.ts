@@ -1,0 +1,137 @@
+import type { Config } from '../../engine/config.js';
+import type { Db } from '../../engine/db.js';
+import type { Engine } from '../../engine/engine.js';
+import type { RedisObject } from '../../engine/object.js';
+import { HashObject } from '../../engine/types/hash.js';
+import { ListObject } from '../../engine/types/list.js';
+import { SetObject } from '../../engine/types/set.js';
+import { StreamObject } from '../../engine/types/stream.js';
+import { StringObject } from '../../engine/types/string.js';
+import { ZSetObject } from '../../engine/types/zset.js';
+import type { Bytes } from '../../engine/bytes.js';
+import * as C from './constants.js';
+import { readRdbFile, type ReadRdbOptions } from './reader.js';
+import type { StreamGroup } from './types.js';
+import { collectKeys, type RdbValue } from './value.js';
+
+/**
+ * Between the file world (RdbValue) and the engine's value objects: the encodings objects get
+ * are the ones Redis's loader gives them (the types' load constructors decide).
+ */
+export function valueToObject(v: RdbValue, rdbType: number, config: Config): RedisObject | null {
+  switch (v.type) {
+    case 'string':
+      return StringObject.fromLoad(v.value);
+    case 'list':
+      return v.items.length ? ListObject.fromItems(v.items, config.listMaxListpackSize) : null;
+    case 'set':
+      if (!v.members.length) return null;
+      if (rdbType === C.RDB_TYPE_SET_LISTPACK) return SetObject.fromListpack(v.members, config);
+      return SetObject.fromMembers(v.members, config);
+    case 'zset':
+      return v.entries.length ? ZSetObject.fromEntries(config, v.entries) : null;
+    case 'hash': {
+      // Hash field TTLs (Redis 7.4) have no place in a 7.2 engine: fields load without them.
+      const live = v.entries.map(([f, val]) => [f, val] as [Bytes, Bytes]);
+      return live.length ? HashObject.fromEntries(live, config) : null;
+    }
+    case 'stream':
+      return StreamObject.fromLoad(v.entries, v.meta, config);
+    case 'module':
+      return null;
+  }
+}
+
+/** The value of an engine object, as a file would carry it. */
+export function objectToValue(o: RedisObject): RdbValue {
+  switch (o.type) {
+    case 'string':
+      return { type: 'string', value: (o as StringObject).value };
+    case 'list':
+      return { type: 'list', items: [...(o as ListObject).items()] };
+    case 'set':
+      return { type: 'set', members: [...(o as SetObject).members()] };
+    case 'zset':
+      return { type: 'zset', entries: [...(o as ZSetObject).entries()] };
+    case 'hash':
+      return { type: 'hash', entries: [...(o as HashObject).entries()].map(([f, v]) => [f, v, null]) };
+    case 'stream': {
+      const s = o as StreamObject;
+      const groups: StreamGroup[] = [];
+      for (const [name, g] of s.sortedGroups()) {
+        groups.push({
+          name,
+          lastId: g.lastId,
+          entriesRead: g.entriesRead < 0n ? 0xffffffffffffffffn : g.entriesRead,
+          pending: [...g.pel.entries()].map(([id, n]) => ({ id, deliveryTime: n.deliveryTime, deliveryCount: Number(n.deliveryCount) })),
+          consumers: [...g.consumers.values()].map((c) => ({
+            name: c.name,
+            seenTime: c.seenTime,
+            activeTime: c.activeTime,
+            pending: [...c.pel.entries()].map(([id]) => id),
+          })),
+        });
+      }
+      return {
+        type: 'stream',
+        entries: [...s.entries()].map((e) => ({ id: { ms: e.ms, seq: e.seq }, fields: e.fields })),
+        meta: {
+          length: BigInt(s.length),
+          lastId: s.lastId,
+          firstId: s.firstId,
+          maxDeletedId: s.maxDeletedId,
+          entriesAdded: s.entriesAdded,
+          groups,
+        },
+      };
+    }
+  }
+}
+
+export interface LoadResult {
+  keys: number;
+  /** Keys whose TTL had passed: a master does not load them. */
+  expired: number;
+  /** Values only a module could load. */
+  modules: number;
+  functions: string[];
+  version: number;
+}
+
+/** Puts a loaded key in place without notifications or WATCH effects (the loader's dbAdd). */
+export function loadKey(db: Db, key: Bytes, obj: RedisObject, expireAt: number | null): void {
+  db.engine.initObjectClock(obj);
+  db.dict.set(key, obj);
+  if (expireAt !== null) db.expires.set(key, expireAt);
+  else db.expires.delete(key);
+}
+
+/** rdbLoad into an engine: keys already expired are skipped, as a master does. */
+export async function loadRdbIntoEngine(path: string, engine: Engine, options: ReadRdbOptions = {}): Promise<LoadResult> {
+  const result: LoadResult = { keys: 0, expired: 0, modules: 0, functions: [], version: 0 };
+  const now = engine.mstime();
+  const parser = await readRdbFile(
+    path,
+    collectKeys(
+      ({ info, value }) => {
+        if (info.expireAt !== null && info.expireAt < now) {
+          result.expired++;
+          return;
+        }
+        const db = engine.dbs[info.db];
+        if (!db) throw new Error(`the file uses db ${info.db} but the engine has ${engine.dbs.length} databases`);
+        const obj = valueToObject(value, info.rdbType, engine.config);
+        if (!obj) {
+          if (value.type === 'module') result.modules++;
+          return;
+        }
+        loadKey(db, info.key, obj, info.expireAt);
+        result.keys++;
+      },
+      { onFunction: (code) => result.functions.push(code) },
+    ),
+    options,
+  );
+  result.version = parser.version;
+  return result;
+}
