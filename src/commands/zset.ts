@@ -514,7 +514,7 @@ function zsetOpGeneric(
   let j = numkeysIndex + 1;
   for (let i = 0; i < setnum; i++, j++) {
     const k = argv[j]!;
-    const obj = dstkey ? ctx.db.lookupWrite(k) : ctx.db.lookupRead(k);
+    const obj = ctx.db.lookupRead(k);
     if (obj !== undefined && obj.type !== 'zset' && obj.type !== 'set') return WRONGTYPE;
     src.push({ obj: obj ?? null, weight: 1.0, size: sourceSize(obj ?? null) });
   }

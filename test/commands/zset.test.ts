@@ -944,3 +944,45 @@ describe('loader helpers', () => {
     engine.close();
   });
 });
+
+describe('keyspace hits and misses', () => {
+  it('read and write lookups count like Redis', async () => {
+    const cmds = `
+      ZADD z 1 a 2 b
+      ZADD z2 1 a
+      ZSCORE z a
+      ZSCORE nokey a
+      ZMSCORE nokey a
+      ZRANGE z 0 -1
+      ZRANGE nokey 0 -1
+      ZRANGESTORE dst z 0 -1
+      ZUNIONSTORE dst 2 z nokey
+      ZINTER 2 z z2
+      ZPOPMIN nokey
+      ZPOPMIN z2
+      ZREM nokey a
+      ZCARD nokey
+      ZRANK z a
+      ZRANDMEMBER nokey
+      ZSCAN nokey 0
+      ZCOUNT z 0 1
+      ZLEXCOUNT nokey - +
+      ZMPOP 2 nokey z MIN
+      GEOADD g 1 1 a
+      GEOPOS g a
+      GEOPOS nokey a
+      GEODIST nokey a b
+      GEOHASH g a
+      GEOSEARCH g FROMLONLAT 1 1 BYRADIUS 1 km
+      GEOSEARCHSTORE dst nokey FROMLONLAT 1 1 BYRADIUS 1 km
+    `;
+    await d.script(cmds);
+    const text = (r: unknown) => (typeof r === 'string' ? r : (r as { text: string }).text);
+    const stat = (info: unknown, name: string) => new RegExp(`${name}:(\\d+)`).exec(text(info))?.[1];
+    const [ours, theirs] = await d.both('INFO', 'stats');
+    for (const f of ['keyspace_hits', 'keyspace_misses']) {
+      expect(stat(theirs, f)).toMatch(/^\d+$/);
+      expect(stat(ours, f)).toBe(stat(theirs, f));
+    }
+  });
+});
