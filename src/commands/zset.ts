@@ -740,11 +740,12 @@ function blockingZpop(
 ): Reply | BlockRequest {
   const deadline = parseTimeout(ctx, timeoutArg);
   if (deadline instanceof ErrorReply) return deadline;
-  const attempt = (): Reply | undefined => {
+  const attempt = (serving: boolean): Reply | undefined => {
     for (const key of keys) {
       const o = ctx.db.lookupWrite(key);
       if (o === undefined) continue;
-      if (o.type !== 'zset') return WRONGTYPE;
+      // A key that turned into another type does not wake a client blocked for a zset.
+      if (o.type !== 'zset') return serving ? undefined : WRONGTYPE;
       const llen = (o as ZSetObject).size;
       if (llen === 0) continue;
       const r = genericZpop(ctx, [key], max, true, count, nested, nilWhenEmpty);
@@ -755,9 +756,9 @@ function blockingZpop(
     }
     return undefined;
   };
-  const r = attempt();
+  const r = attempt(false);
   if (r !== undefined) return r;
-  return new BlockRequest(keys, deadline, attempt, NULL_ARRAY);
+  return new BlockRequest(keys, deadline, () => attempt(true), NULL_ARRAY);
 }
 
 /** zmpopGenericCommand: ZMPOP / BZMPOP. */

@@ -986,3 +986,44 @@ describe('keyspace hits and misses', () => {
     }
   });
 });
+
+describe('blocking order and transactions', () => {
+  it('serves blocked clients first come first served, after EXEC, ignoring other types', async () => {
+    const r2 = await d.real.client();
+    const r3 = await d.real.client();
+    const r4 = await d.real.client();
+    const o2 = d.engine.createSession();
+    const o3 = d.engine.createSession();
+    const writer = d.engine.createSession();
+    const theirs1 = d.client.call('BZPOPMIN', 'k', '0');
+    const ours1 = d.session.execute(['BZPOPMIN', 'k', '0']);
+    await new Promise((r) => setTimeout(r, 20));
+    const theirs2 = r2.call('BZPOPMAX', 'k', '0');
+    const ours2 = o2.execute(['BZPOPMAX', 'k', '0']);
+    await new Promise((r) => setTimeout(r, 20));
+    const theirs3 = r3.call('BZMPOP', '0', '1', 'k', 'MIN', 'COUNT', '5');
+    const ours3 = o3.execute(['BZMPOP', '0', '1', 'k', 'MIN', 'COUNT', '5']);
+    await new Promise((r) => setTimeout(r, 20));
+    // A string at the key wakes nobody.
+    for (const cmd of [['SET', 'k', 'v'], ['DEL', 'k']]) {
+      await r4.call(...cmd);
+      writer.execute(cmd);
+    }
+    // Added and removed inside one transaction: nothing to serve.
+    for (const cmd of [['MULTI'], ['ZADD', 'k', '1', 'a'], ['ZREM', 'k', 'a'], ['EXEC']]) {
+      await r4.call(...cmd);
+      writer.execute(cmd);
+    }
+    for (const cmd of [['MULTI'], ['ZADD', 'k', '1', 'a', '2', 'b', '3', 'c'], ['ZADD', 'k', '4', 'd'], ['EXEC']]) {
+      await r4.call(...cmd);
+      writer.execute(cmd);
+    }
+    expect(encodeReply(await ours1, 2)).toBe(encodeReply(await theirs1, 2));
+    expect(encodeReply(await ours2, 2)).toBe(encodeReply(await theirs2, 2));
+    expect(encodeReply(await ours3, 2)).toBe(encodeReply(await theirs3, 2));
+    await d.do('EXISTS', 'k');
+    r2.close();
+    r3.close();
+    r4.close();
+  });
+});
