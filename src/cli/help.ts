@@ -94,6 +94,28 @@ const GROUPS = new Set([
   'server', 'scripting', 'hyperloglog', 'cluster', 'geo', 'stream', 'bitmap',
 ]);
 
+/**
+ * redis-cli's completionCallback: the command names (and after "help ", the help topics
+ * and @groups too) that start with what was typed, case-insensitively, spelled as the
+ * entries spell them ("CLIENT LIST").
+ */
+export function completions(table: CommandTable, line: string): string[] {
+  let start = 0;
+  let withGroups = false;
+  if (line.slice(0, 5).toLowerCase() === 'help ') {
+    start = 5;
+    while (start < line.length && /\s/.test(line[start]!)) start++;
+    withGroups = true;
+  }
+  const typed = line.slice(start).toUpperCase();
+  const out: string[] = [];
+  if (withGroups) {
+    for (const g of GROUPS) if (('@' + g).toUpperCase().startsWith(typed)) out.push(line.slice(0, start) + '@' + g);
+  }
+  for (const h of entries(table)) if (h.full.startsWith(typed)) out.push(line.slice(0, start) + h.full);
+  return out;
+}
+
 /** cliOutputHelp: `args` are the words after "help". */
 export function helpText(table: CommandTable, args: string[], version: string): string {
   if (args.length === 0) return genericHelp(version);

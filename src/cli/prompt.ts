@@ -2,6 +2,7 @@ import readline from 'node:readline';
 import { bytesFromUtf8 } from '../engine/bytes.js';
 import type { Engine } from '../engine/engine.js';
 import type { Session } from '../engine/session.js';
+import { completions } from './help.js';
 import { StreamSink } from './output.js';
 import type { FormatOptions, OutputMode } from './reply-format.js';
 import { CommandRunner, PUBSUB, QUIT } from './runner.js';
@@ -32,6 +33,8 @@ export function runPrompt(
     terminal: true,
     historySize: 1000,
     removeHistoryDuplicates: false,
+    // Tab completes command names (and help topics after "help "), as redis-cli does.
+    completer: (line: string): [string[], string] => [completions(engine.commands, line), line],
   });
   return new Promise<number>((resolve) => {
     let closed = false;
