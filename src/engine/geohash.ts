@@ -303,7 +303,7 @@ function ddSeries(rh: number, rl: number, cosine: boolean): void {
     ddAdd(sh, sl, th, tl);
     sh = H;
     sl = L;
-    if (Math.abs(th) < 1e-31 * Math.abs(sh) || th === 0) break;
+    if (Math.abs(th) < 1e-25 * Math.abs(sh) || th === 0) break;
   }
   H = sh;
   L = sl;
