@@ -44,3 +44,16 @@ describe('line prompt (until the Ink shell lands)', () => {
     expect(shown).toMatch(/redscope> exit\s*$/);
   });
 });
+
+describe('completion (redis-cli completionCallback)', () => {
+  it('completes command names case-insensitively, help topics and groups after "help "', async () => {
+    const { completions } = await import('../../src/cli/help.js');
+    const engine = new Engine({ timers: false });
+    expect(completions(engine.commands, 'client li')).toEqual(['CLIENT LIST']);
+    expect(completions(engine.commands, 'zrangeb')).toEqual(['ZRANGEBYLEX', 'ZRANGEBYSCORE']);
+    expect(completions(engine.commands, 'help @so')).toEqual(['help @sorted-set']);
+    expect(completions(engine.commands, 'help  getd')).toEqual(['help  GETDEL']);
+    expect(completions(engine.commands, 'nosuch')).toEqual([]);
+    engine.close();
+  });
+});
