@@ -7,6 +7,7 @@ import { hashCommands } from './hash.js';
 import { hyperloglogCommands } from './hyperloglog.js';
 import { listCommands } from './list.js';
 import { pubsubCommands } from './pubsub.js';
+import { serializeCommands } from './serialize.js';
 import { serverCommands } from './server.js';
 import { setCommands } from './set.js';
 import { sortCommands } from './sort.js';
@@ -39,4 +40,5 @@ export const ALL_HANDLERS: HandlerMap = Object.assign(
   serverCommands,
   pubsubCommands,
   debugCommands,
+  serializeCommands,
 );

@@ -183,7 +183,15 @@ function sameDoubleValues(a: Reply, b: Reply): boolean {
 function sameWithoutFields(ours: Reply, theirs: Reply, keys: string[]): boolean {
   const norm = (r: Reply, strip: boolean): unknown => {
     if (r instanceof MapReply) {
-      const out: unknown[] = [];
+      const out: unknown[] = [  {
+    id: 'dump-payload-version',
+    reason:
+      'DUMP payloads carry the RDB version of the server: 11 in 7.2 (10 in 7.0), and 7.2 encodings (set listpack, stream v3). A 7.0 server refuses 7.2 payloads; 7.2 restores both.',
+    explains: (argv, ours, theirs) =>
+      lower(argv[0]) === 'dump' && typeof ours === 'string' && typeof theirs === 'string' &&
+      ours.charCodeAt(ours.length - 10) === 11 && theirs.charCodeAt(theirs.length - 10) === 10,
+  },
+];
       for (const [k, v] of r.entries) {
         if (strip && typeof k === 'string' && keys.includes(k)) continue;
         out.push(norm(k, strip), norm(v, strip));

@@ -50,11 +50,11 @@ export function objectToValue(o: RedisObject): RdbValue {
     case 'list':
       return { type: 'list', items: [...(o as ListObject).items()] };
     case 'set':
-      return { type: 'set', members: [...(o as SetObject).members()] };
+      return { type: 'set', members: [...(o as SetObject).members()], encoding: o.encoding };
     case 'zset':
-      return { type: 'zset', entries: [...(o as ZSetObject).entries()] };
+      return { type: 'zset', entries: [...(o as ZSetObject).entries()], encoding: o.encoding };
     case 'hash':
-      return { type: 'hash', entries: [...(o as HashObject).entries()].map(([f, v]) => [f, v, null]) };
+      return { type: 'hash', entries: [...(o as HashObject).entries()].map(([f, v]) => [f, v, null]), encoding: o.encoding };
     case 'stream': {
       const s = o as StreamObject;
       const groups: StreamGroup[] = [];

@@ -1,13 +1,17 @@
 import type { Bytes } from '../../engine/bytes.js';
 import type { RdbKeyInfo, RdbVisitor, StreamId, StreamMeta } from './types.js';
 
-/** One key's whole value, independent of how any RDB version encodes it. */
+/**
+ * One key's whole value, independent of how any RDB version encodes it. `encoding` (an
+ * OBJECT ENCODING name) asks the writer to keep an engine object's current encoding, as
+ * Redis's SAVE and DUMP do; without it the writer picks what a loader would.
+ */
 export type RdbValue =
   | { type: 'string'; value: Bytes }
   | { type: 'list'; items: Bytes[] }
-  | { type: 'set'; members: Bytes[] }
-  | { type: 'zset'; entries: Array<[Bytes, number]> }
-  | { type: 'hash'; entries: Array<[Bytes, Bytes, number | null]> }
+  | { type: 'set'; members: Bytes[]; encoding?: string }
+  | { type: 'zset'; entries: Array<[Bytes, number]>; encoding?: string }
+  | { type: 'hash'; entries: Array<[Bytes, Bytes, number | null]>; encoding?: string }
   | { type: 'stream'; entries: Array<{ id: StreamId; fields: Bytes[] }>; meta: StreamMeta }
   | { type: 'module'; moduleName: string; raw: Buffer };
 

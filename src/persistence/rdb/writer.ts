@@ -184,6 +184,31 @@ export class RdbWriter {
     this.emit(buf);
   }
 
+  /** The key's name; absent from DUMP payloads, which carry only type and value. */
+  private keyName(key: Bytes): void {
+    if (!this.omitKey) this.str(key);
+  }
+
+  private omitKey = false;
+
+  /**
+   * A DUMP payload (cluster.c createDumpPayload): type byte and value, then the 2-byte RDB
+   * version and a CRC64 of everything before it, both little-endian.
+   */
+  static dumpPayload(value: RdbValue, options: RdbWriterOptions): Buffer {
+    const parts: Buffer[] = [];
+    const w = new RdbWriter((b) => parts.push(b), options);
+    w.omitKey = true;
+    w.key('', value);
+    w.flush();
+    const version = Buffer.alloc(2);
+    version.writeUInt16LE(options.version, 0);
+    parts.push(version);
+    const body = Buffer.concat(parts);
+    const crc = new Crc64().update(body);
+    return Buffer.concat([body, crc.bytes()]);
+  }
+
   // --- records --------------------------------------------------------------------------
 
   header(aux: Array<[Bytes, Bytes]> = []): void {
@@ -240,22 +265,22 @@ export class RdbWriter {
     switch (value.type) {
       case 'string':
         this.byte(C.RDB_TYPE_STRING);
-        this.str(key);
+        this.keyName(key);
         this.str(value.value);
         break;
       case 'list':
         return this.list(key, value.items);
       case 'set':
-        return this.set(key, value.members);
+        return this.set(key, value.members, value.encoding);
       case 'zset':
-        return this.zset(key, value.entries);
+        return this.zset(key, value.entries, value.encoding);
       case 'hash':
-        return this.hash(key, value.entries);
+        return this.hash(key, value.entries, value.encoding);
       case 'stream':
         return this.stream(key, value.entries, value.meta);
       case 'module':
         this.byte(C.RDB_TYPE_MODULE_2);
-        this.str(key);
+        this.keyName(key);
         this.emit(value.raw);
         break;
     }
@@ -292,7 +317,7 @@ export class RdbWriter {
     if (node.length) nodes.push(node);
     if (this.version >= 10) {
       this.byte(C.RDB_TYPE_LIST_QUICKLIST_2);
-      this.str(key);
+      this.keyName(key);
       this.len(nodes.length);
       for (const n of nodes) {
         this.len(C.QUICKLIST_NODE_CONTAINER_PACKED);
@@ -300,51 +325,54 @@ export class RdbWriter {
       }
     } else {
       this.byte(C.RDB_TYPE_LIST_QUICKLIST);
-      this.str(key);
+      this.keyName(key);
       this.len(nodes.length);
       for (const n of nodes) this.rawBytes(encodeZiplist(n));
     }
   }
 
-  private set(key: Bytes, members: Bytes[]): void {
+  private set(key: Bytes, members: Bytes[], encoding?: string): void {
     const t = this.t;
-    if (members.length <= t.setMaxIntsetEntries && members.every((m) => parseStrictInt(m) !== null)) {
+    const intset = encoding ? encoding === 'intset' : members.length <= t.setMaxIntsetEntries && members.every((m) => parseStrictInt(m) !== null);
+    const listpack = encoding
+      ? encoding === 'listpack'
+      : members.length <= t.setMaxListpackEntries && members.every((m) => m.length <= t.setMaxListpackValue);
+    if (intset) {
       this.byte(C.RDB_TYPE_SET_INTSET);
-      this.str(key);
+      this.keyName(key);
       this.rawBytes(encodeIntset(members));
       return;
     }
-    if (
-      this.version >= 11 &&
-      members.length <= t.setMaxListpackEntries &&
-      members.every((m) => m.length <= t.setMaxListpackValue)
-    ) {
+    if (this.version >= 11 && listpack) {
       this.byte(C.RDB_TYPE_SET_LISTPACK);
-      this.str(key);
+      this.keyName(key);
       this.rawBytes(encodeListpack(members));
       return;
     }
     this.byte(C.RDB_TYPE_SET);
-    this.str(key);
+    this.keyName(key);
     this.len(members.length);
     for (const m of members) this.str(m);
   }
 
-  private zset(key: Bytes, entries: Array<[Bytes, number]>): void {
+  private zset(key: Bytes, entries: Array<[Bytes, number]>, encoding?: string): void {
     const t = this.t;
-    if (entries.length <= t.zsetMaxListpackEntries && entries.every(([m]) => m.length <= t.zsetMaxListpackValue)) {
+    const listpack = encoding
+      ? encoding === 'listpack'
+      : entries.length <= t.zsetMaxListpackEntries && entries.every(([m]) => m.length <= t.zsetMaxListpackValue);
+    if (listpack) {
       const sorted = [...entries].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
       const flat: string[] = [];
       // d2string: integral scores as integers, others as 7.0's %.17g or 7.2's shortest form.
       const fmt = this.version >= 11 ? formatDouble : formatDouble17g;
       for (const [m, s] of sorted) flat.push(m, Number.isInteger(s) && Math.abs(s) < 2 ** 63 ? BigInt(s).toString() : fmt(s));
       this.byte(this.version >= 10 ? C.RDB_TYPE_ZSET_LISTPACK : C.RDB_TYPE_ZSET_ZIPLIST);
-      this.str(key);
+      this.keyName(key);
       this.rawBytes(this.version >= 10 ? encodeListpack(flat) : encodeZiplist(flat));
       return;
     }
     this.byte(C.RDB_TYPE_ZSET_2);
-    this.str(key);
+    this.keyName(key);
     this.len(entries.length);
     for (const [m, s] of entries) {
       this.str(m);
@@ -354,29 +382,30 @@ export class RdbWriter {
     }
   }
 
-  private hash(key: Bytes, entries: Array<[Bytes, Bytes, number | null]>): void {
+  private hash(key: Bytes, entries: Array<[Bytes, Bytes, number | null]>, encoding?: string): void {
     const t = this.t;
     let withTtl = entries.some((e) => e[2] !== null);
     if (withTtl && this.version < 12) {
       this.loss(`hash field TTLs of key ${JSON.stringify(key)} (they need RDB 12)`);
       withTtl = false;
     }
-    const small =
-      entries.length <= t.hashMaxListpackEntries &&
-      entries.every(([f, v]) => f.length <= t.hashMaxListpackValue && v.length <= t.hashMaxListpackValue);
+    const small = encoding
+      ? encoding === 'listpack' || encoding === 'listpackex'
+      : entries.length <= t.hashMaxListpackEntries &&
+        entries.every(([f, v]) => f.length <= t.hashMaxListpackValue && v.length <= t.hashMaxListpackValue);
     if (withTtl) {
       const ttls = entries.map((e) => e[2]).filter((x): x is number => x !== null);
       const minExpire = Math.min(...ttls);
       if (small) {
         this.byte(C.RDB_TYPE_HASH_LISTPACK_EX);
-        this.str(key);
+        this.keyName(key);
         this.ms(minExpire);
         const b = new ListpackBuilder();
         for (const [f, v, ttl] of entries) b.add(f).add(v).add(String(ttl ?? 0));
         this.rawBytes(b.build());
       } else {
         this.byte(C.RDB_TYPE_HASH_METADATA);
-        this.str(key);
+        this.keyName(key);
         this.ms(minExpire);
         this.len(entries.length);
         for (const [f, v, ttl] of entries) {
@@ -391,12 +420,12 @@ export class RdbWriter {
       const flat: string[] = [];
       for (const [f, v] of entries) flat.push(f, v);
       this.byte(this.version >= 10 ? C.RDB_TYPE_HASH_LISTPACK : C.RDB_TYPE_HASH_ZIPLIST);
-      this.str(key);
+      this.keyName(key);
       this.rawBytes(this.version >= 10 ? encodeListpack(flat) : encodeZiplist(flat));
       return;
     }
     this.byte(C.RDB_TYPE_HASH);
-    this.str(key);
+    this.keyName(key);
     this.len(entries.length);
     for (const [f, v] of entries) {
       this.str(f);
@@ -407,7 +436,7 @@ export class RdbWriter {
   private stream(key: Bytes, entries: Array<{ id: StreamId; fields: Bytes[] }>, meta: StreamMeta): void {
     const v = this.version;
     this.byte(v >= 11 ? C.RDB_TYPE_STREAM_LISTPACKS_3 : v >= 10 ? C.RDB_TYPE_STREAM_LISTPACKS_2 : C.RDB_TYPE_STREAM_LISTPACKS);
-    this.str(key);
+    this.keyName(key);
     const nodes = this.streamNodes(entries);
     this.len(nodes.length);
     for (const n of nodes) {
