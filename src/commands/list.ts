@@ -307,6 +307,9 @@ function blockingMove(
 ): Reply | BlockRequest {
   const served = move(ctx, src, dst, from, to, rewrite);
   if (served !== undefined) return served;
+  // CLIENT_DENY_BLOCKING (MULTI, scripts) answers a null bulk, while a timeout answers
+  // a null array (replyToBlockedClientTimedOut): BlockRequest carries only the latter.
+  if (ctx.inExec || ctx.inScript) return null;
   return new BlockRequest(
     [src],
     deadline,
@@ -315,7 +318,7 @@ function blockingMove(
       if (o === undefined || o.type !== 'list') return undefined;
       return move(ctx, src, dst, from, to, rewrite);
     },
-    null,
+    NULL_ARRAY,
   );
 }
 
