@@ -1027,3 +1027,33 @@ describe('blocking order and transactions', () => {
     r4.close();
   });
 });
+
+describe('TTL interplay', () => {
+  it('writes keep the TTL, *STORE replaces it', async () => {
+    await d.script(`
+      ZADD z 1 a 2 b
+      EXPIRE z 100
+      ZADD z 3 c
+      ZINCRBY z 1 a
+      ZREM z c
+      ZPOPMIN z
+      TTL z
+      ZADD dst 1 x
+      EXPIRE dst 100
+      ZUNIONSTORE dst 1 z
+      TTL dst
+      EXPIRE dst 100
+      ZRANGESTORE dst z 0 -1
+      TTL dst
+      EXPIRE dst 100
+      GEOADD g 1 1 a
+      GEOSEARCHSTORE dst g FROMLONLAT 1 1 BYRADIUS 1 km
+      TTL dst
+      SET str v
+      EXPIRE str 100
+      ZINTERSTORE str 1 z
+      TYPE str
+      TTL str
+    `);
+  });
+});
