@@ -5,6 +5,7 @@ import { parseDouble, parseLong } from '../engine/number.js';
 import type { RedisObject } from '../engine/object.js';
 import { ErrorReply, type Reply } from '../engine/reply.js';
 import type { Session } from '../engine/session.js';
+import { ListObject } from '../engine/types/list.js';
 import type { HandlerMap } from './table.js';
 
 /** sort.c's error for a weight (or element) that strtod refuses. */
@@ -29,17 +30,6 @@ interface HashLike extends RedisObject {
 }
 interface StringLike extends RedisObject {
   readonly value: Bytes;
-}
-
-/**
- * Builds the list SORT ... STORE writes (a quicklist converted to a listpack when it fits, as
- * listTypeTryConversion(LIST_CONV_AUTO) does). Registered by the list type module so this
- * file does not depend on its construction API; see setSortStoreListFactory.
- */
-export type ListFactory = (ctx: Session, items: Bytes[]) => RedisObject;
-let listFactory: ListFactory | null = null;
-export function setSortStoreListFactory(f: ListFactory): void {
-  listFactory = f;
 }
 
 const MIN_NORMAL = 2.2250738585072014e-308;
@@ -256,8 +246,8 @@ function sortGeneric(ctx: Session, argv: Bytes[], readonly: boolean): Reply {
     for (const g of gets) items.push(lookupByPattern(db, g, obj) ?? '');
   }
   if (outputlen > 0) {
-    if (!listFactory) throw new Error('SORT STORE: no list factory registered');
-    db.setKey(storekey, listFactory(ctx, items));
+    // Built as a quicklist then converted (LIST_CONV_AUTO): a listpack when it fits one node.
+    db.setKey(storekey, ListObject.fromItems(items, ctx.engine.config.listMaxListpackSize));
     ctx.engine.notifyKeyspaceEvent('l', 'sortstore', storekey, db.id);
     // server.dirty += outputlen (setKey counted one).
     ctx.engine.dirty += outputlen - 1;
