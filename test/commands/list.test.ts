@@ -739,7 +739,47 @@ describe('large lists stay correct in quicklist encoding (against real redis)', 
       ];
       await d.do(...(cmds[op] as string[]));
       if (i % 50 === 0) await d.do('LRANGE', 'l', '0', '-1');
+      await sameNodeLayout('l');
     }
     await d.do('LRANGE', 'l', '0', '-1');
+  });
+
+  /**
+   * With a count limit, 7.0's all-quicklist lists and 7.2's listpack-then-quicklist lists
+   * have the same node layout (a 7.2 listpack is exactly 7.0's single node), so DEBUG OBJECT's
+   * ql_nodes and ql_uncompressed_size check our splits, merges and byte sizes.
+   */
+  async function sameNodeLayout(key: string): Promise<void> {
+    const o = d.session.db.dict.get(key) as ListObject | undefined;
+    const reply = await d.client.call('DEBUG', 'OBJECT', key);
+    if (o === undefined) {
+      expect(reply).toBeInstanceOf(ErrorReply);
+      return;
+    }
+    const info = (reply as { text: string }).text;
+    const nodes = Number(/ql_nodes:(\d+)/.exec(info)![1]);
+    const bytes = Number(/ql_uncompressed_size:(\d+)/.exec(info)![1]);
+    const ours = o.quicklist ? o.quicklist.nodeStats() : [{ sz: o.listpack!.bytes, count: o.length }];
+    expect([nodes, bytes]).toEqual([ours.length, ours.reduce((a, n) => a + n.sz, 0)]);
+  }
+
+  it('LINSERT splits and merges nodes like Redis (count limit 3, checked with DEBUG OBJECT)', async () => {
+    await d.do('CONFIG', 'SET', 'list-max-listpack-size', '3');
+    await d.do('RPUSH', 'l', 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i');
+    await sameNodeLayout('l');
+    for (const [where, pivot] of [
+      ['AFTER', 'b'], ['BEFORE', 'e'], ['AFTER', 'c'], ['BEFORE', 'a'], ['AFTER', 'i'], ['AFTER', 'f'],
+      ['BEFORE', 'h'], ['AFTER', 'a'], ['BEFORE', 'd'], ['AFTER', 'g'],
+    ] as const) {
+      await d.do('LINSERT', 'l', where, pivot, `${where}-${pivot}`);
+      await sameNodeLayout('l');
+      await d.do('LREM', 'l', '1', 'c');
+      await sameNodeLayout('l');
+    }
+    await d.do('LRANGE', 'l', '0', '-1');
+    for (let i = 0; i < 12; i++) {
+      await d.do(i % 2 ? 'LPOP' : 'RPOP', 'l');
+      await sameNodeLayout('l');
+    }
   });
 });
