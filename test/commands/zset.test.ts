@@ -1057,3 +1057,52 @@ describe('TTL interplay', () => {
     `);
   });
 });
+
+describe('RESP3 sweep', () => {
+  it('every reply shape matches Redis under HELLO 3', async () => {
+    await d.script(`
+      ZADD z 1 a 2.5 b 3 c
+      ZADD z2 1 b 2 d
+      GEOADD g 13.361389 38.115556 Palermo 15.087269 37.502669 Catania
+    `);
+    await hello3();
+    await d.script(`
+      ZADD z INCR 1 a
+      ZINCRBY z 1 a
+      ZSCORE z a
+      ZSCORE z nosuch
+      ZMSCORE z a nosuch
+      ZRANK z a
+      ZRANK z nosuch
+      ZRANGE z 0 -1 WITHSCORES
+      ZRANGE z 0 -1 BYSCORE WITHSCORES LIMIT 0 2
+      ZRANGEBYSCORE z -inf +inf WITHSCORES
+      ZREVRANGEBYSCORE z +inf -inf WITHSCORES
+      ZUNION 2 z z2 WITHSCORES
+      ZINTER 2 z z2 WITHSCORES
+      ZDIFF 2 z z2 WITHSCORES
+      ZUNION 2 z z2
+      ZRANDMEMBER z 10 WITHSCORES
+      ZRANDMEMBER nokey 10 WITHSCORES
+      ZRANDMEMBER nokey
+      ZSCAN z 0
+      ZSCAN nokey 0
+      ZPOPMAX z
+      ZPOPMAX z 1
+      ZPOPMIN nokey
+      ZPOPMIN nokey 1
+      ZMPOP 1 z MIN
+      ZMPOP 1 nokey MIN
+      BZPOPMIN z2 0
+      BZMPOP 0 1 z2 MAX
+      BZPOPMIN nokey 0.01
+      GEOPOS g Palermo nosuch
+      GEOPOS nokey a
+      GEODIST g Palermo Catania
+      GEODIST g Palermo nosuch
+      GEOHASH g Palermo nosuch
+      GEOSEARCH g FROMMEMBER Palermo BYRADIUS 300 km WITHDIST WITHHASH ASC
+      GEOSEARCH nokey FROMMEMBER Palermo BYRADIUS 300 km
+    `);
+  });
+});
