@@ -160,6 +160,25 @@ describe('SCAN', () => {
     await d.do('DBSIZE');
   });
 
+  it('a full iteration over a large keyspace returns the same keys as real Redis', async () => {
+    const keys = Array.from({ length: 500 }, (_, i) => `key:${i}`);
+    await d.do('MSET', ...keys.flatMap((k) => [k, 'v']));
+    for (const side of ['ours', 'theirs'] as const) {
+      const seen = new Set<string>();
+      let cursor = '0';
+      let calls = 0;
+      do {
+        const [ours, theirs] = await d.both('SCAN', cursor, 'COUNT', '20', 'MATCH', 'key:1*');
+        const r = (side === 'ours' ? ours : theirs) as [string, string[]];
+        cursor = r[0];
+        for (const k of r[1]) seen.add(k);
+        calls++;
+      } while (cursor !== '0' && calls < 1000);
+      expect(cursor).toBe('0');
+      expect([...seen].sort()).toEqual(keys.filter((k) => k.startsWith('key:1')).sort());
+    }
+  });
+
   it('guarantees: a full iteration returns every key present throughout, ending at 0', async () => {
     const e = new Engine({ timers: false });
     const s = e.createSession();
@@ -259,6 +278,11 @@ describe('COPY', () => {
       COPY a x DB 3
       COPY a x DB 3 REPLACE
       COPY a y replace replace db 2 db 3
+      SET t x
+      EXPIRE t 500
+      PERSIST a
+      COPY a t REPLACE
+      TTL t
       COPY a b DB
       COPY a b DB x
       COPY a b DB 16
@@ -383,6 +407,34 @@ describe('SWAPDB', () => {
       PING
       EXEC
     `);
+  });
+
+  it('FLUSHDB, FLUSHALL, RENAME, MOVE, EXPIRE, PERSIST, COPY touch watched keys', async () => {
+    for (const touch of [
+      'FLUSHDB', 'FLUSHALL', 'RENAME k k2', 'RENAME other k', 'MOVE k 1', 'EXPIRE k 100', 'PERSIST k', 'COPY other k REPLACE',
+      'DEL k', 'UNLINK k', 'EXPIRE k 0',
+    ]) {
+      await d.do('FLUSHALL');
+      await d.do('SET', 'k', 'v');
+      await d.do('SET', 'other', 'v');
+      if (touch === 'PERSIST k') await d.do('EXPIRE', 'k', '100');
+      await d.do('WATCH', 'k');
+      await d.do(...touch.split(' '));
+      await d.do('MULTI');
+      await d.do('PING');
+      await d.do('EXEC');
+    }
+    // Commands that leave the key alone do not.
+    for (const noop of ['PERSIST k', 'EXPIRE k 100 XX', 'RENAMENX other k', 'COPY other k', 'MOVE nokey 1', 'TTL k', 'TOUCH k']) {
+      await d.do('FLUSHALL');
+      await d.do('SET', 'k', 'v');
+      await d.do('SET', 'other', 'v');
+      await d.do('WATCH', 'k');
+      await d.do(...noop.split(' '));
+      await d.do('MULTI');
+      await d.do('PING');
+      await d.do('EXEC');
+    }
   });
 
   it('wakes clients blocked on a key that now exists', async () => {
@@ -651,14 +703,19 @@ describe('OBJECT', () => {
 
   it('FREQ and IDLETIME swap roles under an LFU policy', async () => {
     await d.do('SET', 'e', 'hello');
-    await d.client.call('CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lfu');
-    d.engine.config.maxmemoryPolicy = 'allkeys-lfu';
+    await d.do('CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lfu');
+    expect(d.engine.config.maxmemoryPolicy).toBe('allkeys-lfu');
     await d.do('OBJECT', 'IDLETIME', 'e');
     await d.do('OBJECT', 'IDLETIME', 'nokey');
     await d.do('SET', 'f', 'new');
     await d.do('OBJECT', 'FREQ', 'f');
     await d.do('OBJECT', 'FREQ', 'nokey');
-    await d.client.call('CONFIG', 'SET', 'maxmemory-policy', 'noeviction');
+    await d.do('CONFIG', 'SET', 'maxmemory-policy', 'volatile-lfu');
+    await d.do('OBJECT', 'IDLETIME', 'f');
+    await d.do('CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lru');
+    await d.do('OBJECT', 'FREQ', 'f');
+    await d.do('OBJECT', 'IDLETIME', 'f');
+    await d.do('CONFIG', 'SET', 'maxmemory-policy', 'noeviction');
   });
 
   it('RESP3 null for a missing key', async () => {

@@ -167,6 +167,19 @@ describe('SORT on sets and sorted sets', () => {
     await d.doSorted('SORT', 't', 'BY', 'nosort', 'ALPHA');
   });
 
+  it('inside a script, BY nosort on a set is sorted ALPHA (deterministic for replication)', () => {
+    const s = d.session;
+    s.execute(['SADD', 'big', ...Array.from({ length: 300 }, (_, i) => `m${i}`)]);
+    s.inScript = true;
+    try {
+      const r = s.execute(['SORT', 'big', 'BY', 'nosort']) as string[];
+      expect(r).toEqual([...r].sort());
+      expect(r.length).toBe(300);
+    } finally {
+      s.inScript = false;
+    }
+  });
+
   it('sorts zset members; BY nosort follows the scores', async () => {
     await d.script(`
       ZADD z 3 a 1 b 2 c
@@ -247,6 +260,24 @@ describe('SORT STORE', () => {
     s.execute(['SORT', 'nokey', 'STORE', 'nothere']);
     s.execute(['SORT', 'nokey', 'STORE', 'dst']);
     expect(seen).toEqual(['SORT l STORE dst', 'SORT nokey STORE dst']);
+  });
+});
+
+describe('SORT in MULTI', () => {
+  it('queues and runs like Redis', async () => {
+    await d.script(`
+      RPUSH l 3 1 2
+      MULTI
+      SORT l
+      SORT l STORE dst
+      SORT l FOO
+      LRANGE dst 0 -1
+      EXEC
+      HELLO 3
+      SORT l DESC
+      SORT l STORE dst
+      SORT l GET nokey_*
+    `);
   });
 });
 
