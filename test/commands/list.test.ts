@@ -783,3 +783,53 @@ describe('large lists stay correct in quicklist encoding (against real redis)', 
     }
   });
 });
+
+describe('keyspace events', () => {
+  it('fires the events real redis fires, in the same order', () => {
+    // Sequence captured from redis-server 7.0.15 with notify-keyspace-events KEA.
+    const engine = new Engine({ timers: false });
+    const sub = engine.createSession();
+    const s = engine.createSession();
+    const events: string[] = [];
+    sub.onPush = (r) => {
+      const items = r as Reply[];
+      if (items[0] === 'pmessage') events.push(String(items[2]).replace('__keyevent@0__:', ''));
+    };
+    s.execute(['CONFIG', 'SET', 'notify-keyspace-events', 'KEA']);
+    sub.execute(['PSUBSCRIBE', '__keyevent@0__:*']);
+    for (const cmd of [
+      'RPUSH l a b c', 'LPOP l', 'RPOP l 5', 'RPUSH l a b', 'LMOVE l m left right', 'LINSERT m before a x',
+      'LSET m 0 y', 'LREM m 0 zz', 'LREM m 0 y', 'LTRIM l 0 -1', 'LTRIM l 1 0', 'BLPOP m 0', 'RPUSH x 1 2',
+      'LMPOP 1 x right count 5',
+    ]) {
+      s.execute(cmd.split(' '));
+    }
+    expect(events).toEqual([
+      'rpush', 'lpop', 'rpop', 'del', 'rpush', 'rpush', 'lpop', 'linsert', 'lset', 'lrem', 'ltrim', 'ltrim',
+      'del', 'lpop', 'del', 'rpush', 'rpop', 'del',
+    ]);
+    engine.close();
+  });
+
+  it('LPOS RANK refuses LONG_MIN as Redis 7.2 does (-LONG_MAX..LONG_MAX)', () => {
+    // 7.0.15 accepted it (and overflowed negating it); 7.2's lposCommand parses the range
+    // -LONG_MAX..LONG_MAX.
+    const engine = new Engine({ timers: false });
+    const s = engine.createSession();
+    expect(s.execute(['LPOS', 'k', 'a', 'RANK', '-9223372036854775808'])).toEqual(
+      new ErrorReply('ERR value is out of range, must be between -9223372036854775807 and 9223372036854775807'),
+    );
+    expect(s.execute(['LPOS', 'k', 'a', 'RANK', '-9223372036854775807'])).toBe(null);
+    engine.close();
+  });
+
+  it('timeouts too large for milliseconds are out of range (7.2 getTimeoutFromObjectOrReply)', () => {
+    const engine = new Engine({ timers: false });
+    const s = engine.createSession();
+    for (const t of ['inf', '1e20', '9223372036854776']) {
+      expect(s.execute(['BLPOP', 'k', t])).toEqual(new ErrorReply('ERR timeout is out of range'));
+    }
+    expect(s.execute(['BLPOP', 'k', '-inf'])).toEqual(new ErrorReply('ERR timeout is negative'));
+    engine.close();
+  });
+});
