@@ -113,12 +113,9 @@ interface Cloneable extends RedisObject {
 
 /** dupStringObject / listTypeDup / setTypeDup / zsetDup / hashTypeDup / streamDup. */
 function duplicate(o: RedisObject): RedisObject {
-  if (o instanceof StringObject) {
-    const d = new StringObject(o.value, o.encoding);
-    unsharedStrings.add(d);
-    return d;
-  }
-  return (o as Cloneable).clone();
+  const d = (o as Cloneable).clone();
+  if (d instanceof StringObject) unsharedStrings.add(d);
+  return d;
 }
 
 // --- RANDOMKEY ---------------------------------------------------------------------------
