@@ -6,7 +6,7 @@ import { splitArgs } from '../../src/cli/quoting.js';
 import { startRealRedis, type RealRedis } from '../../src/testing/real-redis.js';
 import type { RespClient } from '../../src/resp/client.js';
 import { ROOT, redisCli, redscope, visible } from './helpers.js';
-import { DATA, QUOTING, RESP3 } from './scripts.js';
+import { DATA, DEBUG_PROTOCOL, QUOTING, RESP3 } from './scripts.js';
 
 /**
  * End to end: `node bin/redscope.js` (built) and `redis-cli` read the same stdin, redscope
@@ -75,11 +75,17 @@ describe('pipe mode: node bin/redscope.js vs redis-cli, same stdin', () => {
     expect(visible(ours.stdout)).toBe(visible(theirs.stdout));
   }
 
-  for (const [name, full] of [['quoting', QUOTING], ['data', DATA], ['resp3', RESP3]] as const) {
-    const resp3 = name === 'resp3' ? ['-3'] : [];
+  for (const [name, full] of [
+    ['quoting', QUOTING],
+    ['data', DATA],
+    ['resp3', RESP3],
+    ['debug-protocol', DEBUG_PROTOCOL],
+    ['debug-protocol-resp3', DEBUG_PROTOCOL],
+  ] as const) {
+    const resp3 = name.endsWith('resp3') ? ['-3'] : [];
     it(`${name} script, raw (default when stdout is a pipe)`, async () => {
       const { script } = supportedLines(full);
-      expect(script.split('\n').length).toBeGreaterThan(4);
+      expect(script.split('\n').length).toBeGreaterThan(name.startsWith('debug') ? 9 : 4);
       await same(script, [...resp3]);
     });
     it(`${name} script, --no-raw`, async () => {

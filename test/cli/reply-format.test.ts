@@ -15,7 +15,7 @@ import {
 } from '../../src/engine/reply.js';
 import { formatRaw, formatReply, formatTTY } from '../../src/cli/reply-format.js';
 import { redisCli, runScriptOnRealServer, visible } from './helpers.js';
-import { DATA, QUOTING, RESP3 } from './scripts.js';
+import { DATA, DEBUG_PROTOCOL, QUOTING, RESP3 } from './scripts.js';
 
 /**
  * The CLI's line handling and reply printing against redis-cli 7.0.15, with a real
@@ -63,6 +63,16 @@ describe('CommandRunner vs redis-cli (real server behind both)', () => {
     client = await real.client();
     await client.call('FLUSHALL');
     await compare(RESP3, ['-3', '--no-raw'], 'tty', 3);
+  });
+
+  it('every reply type (DEBUG PROTOCOL), RESP2 and RESP3, raw and --no-raw', async () => {
+    await compare(DEBUG_PROTOCOL, [], 'raw');
+    await compare(DEBUG_PROTOCOL, ['--no-raw'], 'tty');
+    for (const mode of ['raw', 'tty'] as const) {
+      client.close();
+      client = await real.client();
+      await compare(DEBUG_PROTOCOL, mode === 'raw' ? ['-3'] : ['-3', '--no-raw'], mode, 3);
+    }
   });
 
   it('quit and exit stop reading input', async () => {

@@ -176,3 +176,8 @@ export const RESP3 = [
   'ZRANDMEMBER missing',
   'HRANDFIELD missing',
 ].join('\n');
+
+/** Every reply type through DEBUG PROTOCOL (big numbers and attributes left out: redis-cli 7.0 cannot print them). */
+export const DEBUG_PROTOCOL = ['string', 'integer', 'double', 'null', 'array', 'set', 'map', 'verbatim', 'true', 'false']
+  .map((t) => `DEBUG PROTOCOL ${t}`)
+  .join('\n');
