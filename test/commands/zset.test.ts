@@ -1106,3 +1106,24 @@ describe('RESP3 sweep', () => {
     `);
   });
 });
+
+describe('binary members', () => {
+  it('orders and stores raw bytes like Redis', async () => {
+    const b = (...bytes: number[]) => Buffer.from(bytes);
+    await d.do('ZADD', 'z', '0', b(0xff), '0', b(0x00), '0', '', '0', b(0x7f, 0x80), '0', 'a', '0', b(0xe2, 0x82, 0xac));
+    await d.do('ZRANGE', 'z', '0', '-1');
+    await d.do('ZRANGE', 'z', '-', '+', 'BYLEX');
+    await d.do('ZRANGE', 'z', Buffer.concat([Buffer.from('['), b(0x7f)]), '+', 'BYLEX');
+    await d.do('ZRANGE', 'z', '(', '+', 'BYLEX');
+    await d.do('ZRANGE', 'z', '[', '[', 'BYLEX');
+    await d.do('ZSCORE', 'z', '');
+    await d.do('ZRANK', 'z', b(0xff));
+    await d.do('ZREM', 'z', b(0x00));
+    await d.do('ZLEXCOUNT', 'z', '-', Buffer.concat([Buffer.from('('), b(0xe2)]));
+    await d.do('CONFIG', 'SET', 'zset-max-listpack-entries', '0');
+    await d.do('ZUNIONSTORE', 'z2', '1', 'z');
+    await d.do('OBJECT', 'ENCODING', 'z2');
+    await d.do('ZRANGE', 'z2', '-', '+', 'BYLEX');
+    await d.do('ZRANGE', 'z2', '(', '+', 'BYLEX', 'REV');
+  });
+});
