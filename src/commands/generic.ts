@@ -253,7 +253,9 @@ function ttlGeneric(ctx: Session, argv: Bytes[], ms: boolean, absolute: boolean)
   if (expire === -1) return -1;
   let ttl = absolute ? expire : expire - ctx.now;
   if (ttl < 0) ttl = 0;
-  return ms ? ttl : Math.floor((ttl + 500) / 1000);
+  const out = ms ? ttl : Math.floor((ttl + 500) / 1000);
+  // Times beyond 2^53 ms (PEXPIREAT near INT64_MAX) are kept as doubles: print all digits.
+  return out > Number.MAX_SAFE_INTEGER ? BigInt(out) : out;
 }
 
 // --- DEL / RENAME / MOVE / COPY --------------------------------------------------------------
