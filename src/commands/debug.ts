@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Bytes } from '../engine/bytes.js';
 import { datasetDigest, digestHex, keyValueDigest } from '../engine/digest.js';
 import { NO_SUCH_KEY, NOT_POSITIVE } from '../engine/errors.js';
@@ -10,6 +11,8 @@ import {
 } from '../engine/reply.js';
 import type { Session } from '../engine/session.js';
 import { StringObject } from '../engine/types/string.js';
+import { loadRdbIntoEngineSync } from '../persistence/rdb/engine-bridge.js';
+import { saveEngineRdb } from '../persistence/rdb/save.js';
 import { helpReply } from './pubsub.js';
 import type { HandlerMap } from './table.js';
 
@@ -325,6 +328,42 @@ export const debugCommands: HandlerMap = {
     if (sub === 'error' && argc === 3) return new ErrorReply(argv[2]!.replace(/[\r\n]/g, ' '));
     if (sub === 'protocol' && argc === 3) return debugProtocol(ctx, argv[2]!);
     if (sub === 'populate' && argc >= 3 && argc <= 5) return populate(ctx, argv);
+    if (sub === 'reload') return debugReload(ctx, argv);
     return syntaxError(argv[1]!);
   },
 };
+
+/**
+ * DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save the RDB, empty the dataset, load the file
+ * back — proves the dataset survives a save/load cycle.
+ */
+function debugReload(ctx: Session, argv: Bytes[]): Reply {
+  let flush = true;
+  let save = true;
+  let merge = false;
+  for (const opt of argv.slice(2)) {
+    const o = opt.toLowerCase();
+    if (o === 'merge') merge = true;
+    else if (o === 'noflush') flush = false;
+    else if (o === 'nosave') save = false;
+    else return new ErrorReply('ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.');
+  }
+  const e = ctx.engine;
+  const file = path.join(e.config.dir, e.config.dbfilename);
+  if (save) {
+    try {
+      saveEngineRdb(e, file);
+    } catch {
+      return new ErrorReply('ERR Error trying to save the DB, check server logs.');
+    }
+  }
+  if (flush && !merge) for (const db of e.dbs) db.flush();
+  try {
+    const r = loadRdbIntoEngineSync(file, e);
+    e.rdb.lastLoadKeysLoaded = r.keys;
+    e.rdb.lastLoadKeysExpired = r.expired;
+  } catch {
+    return new ErrorReply('ERR Error trying to load the RDB dump, check server logs.');
+  }
+  return OK;
+}

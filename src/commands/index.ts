@@ -6,6 +6,7 @@ import { geoCommands } from './geo.js';
 import { hashCommands } from './hash.js';
 import { hyperloglogCommands } from './hyperloglog.js';
 import { listCommands } from './list.js';
+import { persistenceCommands } from './persistence.js';
 import { pubsubCommands } from './pubsub.js';
 import { serializeCommands } from './serialize.js';
 import { serverCommands } from './server.js';
@@ -41,4 +42,5 @@ export const ALL_HANDLERS: HandlerMap = Object.assign(
   pubsubCommands,
   debugCommands,
   serializeCommands,
+  persistenceCommands,
 );

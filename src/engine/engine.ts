@@ -53,6 +53,15 @@ export class Engine {
   readonly commandStats = new Map<string, CommandStats>();
   /** INFO errorstats: error replies by code (ERR, WRONGTYPE, …). */
   readonly errorStats = new Map<string, number>();
+  /** RDB persistence state: SAVE/BGSAVE bookkeeping that INFO persistence reports. */
+  readonly rdb = {
+    saves: 0,
+    bgsaveInProgress: false,
+    lastBgsaveOk: true,
+    lastBgsaveTimeSec: -1,
+    lastLoadKeysLoaded: 0,
+    lastLoadKeysExpired: 0,
+  };
   /** server.dirty: changes since the last save. */
   dirty = 0;
   lastSave = Math.floor(Date.now() / 1000);

@@ -10,7 +10,8 @@ import { StringObject } from '../../engine/types/string.js';
 import { ZSetObject } from '../../engine/types/zset.js';
 import type { Bytes } from '../../engine/bytes.js';
 import * as C from './constants.js';
-import { readRdbFile, type ReadRdbOptions } from './reader.js';
+import fs from 'node:fs';
+import { parseRdbBuffer, readRdbFile, type ReadRdbOptions } from './reader.js';
 import type { StreamGroup } from './types.js';
 import { collectKeys, type RdbValue } from './value.js';
 
@@ -106,13 +107,10 @@ export function loadKey(db: Db, key: Bytes, obj: RedisObject, expireAt: number |
   else db.expires.delete(key);
 }
 
-/** rdbLoad into an engine: keys already expired are skipped, as a master does. */
-export async function loadRdbIntoEngine(path: string, engine: Engine, options: ReadRdbOptions = {}): Promise<LoadResult> {
-  const result: LoadResult = { keys: 0, expired: 0, modules: 0, functions: [], version: 0 };
+/** The visitor that puts every key of a file into the engine. */
+function loader(engine: Engine, result: LoadResult) {
   const now = engine.mstime();
-  const parser = await readRdbFile(
-    path,
-    collectKeys(
+  return collectKeys(
       ({ info, value }) => {
         if (info.expireAt !== null && info.expireAt < now) {
           result.expired++;
@@ -129,9 +127,21 @@ export async function loadRdbIntoEngine(path: string, engine: Engine, options: R
         result.keys++;
       },
       { onFunction: (code) => result.functions.push(code) },
-    ),
-    options,
   );
+}
+
+/** rdbLoad into an engine: keys already expired are skipped, as a master does. */
+export async function loadRdbIntoEngine(path: string, engine: Engine, options: ReadRdbOptions = {}): Promise<LoadResult> {
+  const result: LoadResult = { keys: 0, expired: 0, modules: 0, functions: [], version: 0 };
+  const parser = await readRdbFile(path, loader(engine, result), options);
+  result.version = parser.version;
+  return result;
+}
+
+/** The same, in one synchronous call (DEBUG RELOAD runs inside a command). */
+export function loadRdbIntoEngineSync(path: string, engine: Engine): LoadResult {
+  const result: LoadResult = { keys: 0, expired: 0, modules: 0, functions: [], version: 0 };
+  const parser = parseRdbBuffer(fs.readFileSync(path), loader(engine, result));
   result.version = parser.version;
   return result;
 }

@@ -1,0 +1,63 @@
+import path from 'node:path';
+import type { Engine } from '../../engine/engine.js';
+import { objectIdleTimeMs } from '../../engine/evict.js';
+import { AtomicFileWriter } from '../io/atomic-file.js';
+import { objectToValue } from './engine-bridge.js';
+import { RdbWriter, type RdbWriteVersion } from './writer.js';
+
+export interface SaveOptions {
+  version?: RdbWriteVersion;
+  compression?: boolean;
+  /** Extra AUX fields (aof-base for an AOF base file). */
+  aux?: Array<[string, string]>;
+}
+
+/**
+ * The engine's dataset as RDB bytes, in memory. A snapshot taken synchronously: BGSAVE
+ * serialises here, then writes the buffers out without holding the engine.
+ */
+export function serializeEngine(engine: Engine, functions: string[] = [], options: SaveOptions = {}): Buffer[] {
+  const parts: Buffer[] = [];
+  const writer = new RdbWriter((b) => parts.push(b), {
+    version: options.version ?? 11,
+    compression: options.compression ?? engine.config.rdbcompression,
+    thresholds: engine.config,
+  });
+  writer.header(options.aux ?? []);
+  for (const code of functions) writer.func(code);
+  for (const db of engine.dbs) {
+    if (db.dict.size === 0) continue;
+    writer.selectDb(db.id, db.dict.size, db.expires.size);
+    const lfu = engine.config.maxmemoryPolicy.endsWith('-lfu');
+    const lru = engine.config.maxmemoryPolicy.endsWith('-lru');
+    for (const [key, o] of db.dict) {
+      const expireAt = db.expires.get(key) ?? null;
+      // Keys past their TTL are still saved, as Redis does; a loader drops them.
+      writer.key(key, objectToValue(o), {
+        expireAt,
+        idle: lru ? Math.floor(objectIdleTimeMs(engine, o) / 1000) : null,
+        freq: lfu ? o.lru & 255 : null,
+      });
+    }
+  }
+  writer.end();
+  return parts;
+}
+
+/** rdbSave: the dataset into dir/dbfilename, atomically. */
+export function saveEngineRdb(engine: Engine, file?: string, functions: string[] = []): number {
+  const target = file ?? path.join(engine.config.dir, engine.config.dbfilename);
+  const out = new AtomicFileWriter(target);
+  try {
+    let bytes = 0;
+    for (const b of serializeEngine(engine, functions)) {
+      out.write(b);
+      bytes += b.length;
+    }
+    out.commit();
+    return bytes;
+  } catch (e) {
+    out.abort();
+    throw e;
+  }
+}
