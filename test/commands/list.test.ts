@@ -833,3 +833,22 @@ describe('keyspace events', () => {
     engine.close();
   });
 });
+
+describe('building lists whole', () => {
+  it('fromItems is tail pushes then the AUTO conversion; fromNodes keeps saved nodes', () => {
+    const e64 = (i: number) => String.fromCharCode(97 + (i % 26)).repeat(64);
+    // One node holds 122 such elements (7 + 67·121 + 64 + 8 ≤ 8192), so 122 load as a listpack.
+    expect(ListObject.fromItems(Array.from({ length: 122 }, (_, i) => e64(i)), -2).encoding).toBe('listpack');
+    expect(ListObject.fromItems(Array.from({ length: 123 }, (_, i) => e64(i)), -2).encoding).toBe('quicklist');
+    // The AUTO conversion does not halve the limit: 5 elements with a count limit of 5.
+    expect(ListObject.fromItems(['1', '2', '3', '4', '5'], 5).encoding).toBe('listpack');
+    expect(ListObject.fromItems(['1', '2', '3', '4', '5', '6'], 5).encoding).toBe('quicklist');
+    const two = ListObject.fromNodes([['a', 'b'], [], ['c']], -2);
+    expect(two.encoding).toBe('quicklist');
+    expect(two.nodes()).toEqual([['a', 'b'], ['c']]);
+    const one = ListObject.fromNodes([['a', 'b', 'c']], -2);
+    expect(one.encoding).toBe('listpack');
+    expect([...one.items()]).toEqual(['a', 'b', 'c']);
+    expect(one.nodes()).toEqual([['a', 'b', 'c']]);
+  });
+});

@@ -30,16 +30,36 @@ export class ListObject implements RedisObject {
   }
 
   /**
-   * A list built from elements as a loader would (elements head→tail): one listpack if it
-   * fits list-max-listpack-size, otherwise a quicklist filled by tail pushes.
+   * A list built from elements (head→tail) the way Redis builds a list it creates whole
+   * (SORT … STORE, old-format RDB lists): a quicklist filled by tail pushes, then
+   * listTypeTryConversion(LIST_CONV_AUTO) — a listpack when that gave one node within the limit.
    */
   static fromItems(items: Iterable<Bytes>, fill: number): ListObject {
-    const arr = Array.isArray(items) ? (items as Bytes[]).slice() : [...items];
-    const lp = new Listpack(arr);
-    if (!quicklistNodeExceedsLimit(fill, lp.bytes, lp.length)) return new ListObject(lp, null);
     const ql = new Quicklist(fill);
-    for (const s of arr) ql.pushTail(s);
-    return new ListObject(null, ql);
+    for (const s of items) ql.pushTail(s);
+    const o = new ListObject(null, ql);
+    o.tryConvertToListpack(fill, false);
+    return o;
+  }
+
+  /**
+   * A list loaded from an RDB quicklist (RDB_TYPE_LIST_QUICKLIST_2): each saved listpack
+   * becomes a node (empty ones are skipped), then the LIST_CONV_AUTO conversion.
+   */
+  static fromNodes(nodes: Iterable<Bytes[]>, fill: number): ListObject {
+    const ql = new Quicklist(fill);
+    for (const items of nodes) if (items.length) ql.appendListpack(new Listpack(items.slice()));
+    const o = new ListObject(null, ql);
+    o.tryConvertToListpack(fill, false);
+    return o;
+  }
+
+  /** The elements of each node (one listpack = one node), as an RDB writer saves them. */
+  nodes(): Bytes[][] {
+    if (this.lp) return [this.lp.items.slice()];
+    const out: Bytes[][] = [];
+    for (let n = this.ql!.head; n; n = n.next) out.push(n.lp.items.slice());
+    return out;
   }
 
   get encoding(): ListEncoding {
