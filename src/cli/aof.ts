@@ -1,0 +1,175 @@
+import fs from 'node:fs';
+import { Command } from 'commander';
+import { AofInputError, checkAof, formatAofReport, type AofVerifyReport } from '../persistence/aof/check.js';
+import { strtol } from '../persistence/aof/check.js';
+import type { CliIO } from './main.js';
+import { EXIT_CANNOT_READ, EXIT_INVALID, EXIT_VALID } from './file-input.js';
+import { Progress } from './progress.js';
+
+/**
+ * `redscope aof verify PATH` and `redscope aof fix PATH`: redis-check-aof's judgement (same
+ * offsets, same messages) on a single AOF, an RDB-preamble AOF, a manifest or an AOF
+ * directory. fix truncates only the last file, at the offset redis-check-aof --fix (or
+ * --truncate-to-timestamp) picks, after copying it to `<file>.bak-<unix ms>`.
+ */
+
+/** Parses --truncate-to-timestamp as redis-check-aof does (strtol, whole string, no overflow). */
+export function parseTimestampArg(v: string): bigint | null {
+  const b = Buffer.from(v, 'latin1');
+  const { value, end, overflow } = strtol(b, 0);
+  if (overflow || end !== b.length) return null;
+  return value;
+}
+
+async function readAnswer(io: CliIO): Promise<string> {
+  const it = io.stdin[Symbol.asyncIterator]();
+  let text = '';
+  for (;;) {
+    const r = await it.next();
+    if (r.done) break;
+    text += typeof r.value === 'string' ? r.value : r.value.toString('latin1');
+    if (text.includes('\n')) break;
+  }
+  return text;
+}
+
+function oneLine(r: AofVerifyReport): string {
+  const e = r.error!;
+  return `redscope: ${e.file ?? r.file}: ${e.kind}: ${e.message}`;
+}
+
+async function runVerify(io: CliIO, result: { code: number }, file: string, opts: { json?: boolean }): Promise<void> {
+  let report: AofVerifyReport;
+  const progress = new Progress(io.stderr, `verifying ${file}`);
+  try {
+    report = checkAof(file, { onProgress: (d, t) => progress.update(d, t) });
+  } catch (e) {
+    if (!(e instanceof AofInputError)) throw e;
+    io.stderr.write(`redscope: cannot read ${e.message}\n`);
+    result.code = EXIT_CANNOT_READ;
+    return;
+  } finally {
+    progress.done();
+  }
+  io.stdout.write(opts.json ? JSON.stringify(report) + '\n' : formatAofReport(report));
+  if (!report.valid && !opts.json) io.stderr.write(oneLine(report) + '\n');
+  result.code = report.valid ? EXIT_VALID : EXIT_INVALID;
+}
+
+interface FixOptions {
+  truncateToTimestamp?: string;
+  yes?: boolean;
+  json?: boolean;
+}
+
+async function runFix(io: CliIO, result: { code: number }, file: string, opts: FixOptions): Promise<void> {
+  let ts: bigint | undefined;
+  if (opts.truncateToTimestamp !== undefined) {
+    const v = parseTimestampArg(opts.truncateToTimestamp);
+    if (v === null) {
+      io.stderr.write(`redscope: invalid --truncate-to-timestamp ${JSON.stringify(opts.truncateToTimestamp)}: Invalid timestamp, aborting...\n`);
+      result.code = EXIT_CANNOT_READ;
+      return;
+    }
+    ts = v;
+  }
+  let report: AofVerifyReport;
+  const progress = new Progress(io.stderr, `checking ${file}`);
+  try {
+    report = checkAof(file, { toTimestamp: ts, onProgress: (d, t) => progress.update(d, t) });
+  } catch (e) {
+    if (!(e instanceof AofInputError)) throw e;
+    io.stderr.write(`redscope: cannot read ${e.message}\n`);
+    result.code = EXIT_CANNOT_READ;
+    return;
+  } finally {
+    progress.done();
+  }
+  const out: string[] = [];
+  const say = (s: string) => out.push(s);
+  const json: Record<string, unknown> = { report, action: 'none', backup: null, truncatedTo: null };
+  const finish = (code: number) => {
+    if (opts.json) io.stdout.write(JSON.stringify(json) + '\n');
+    else io.stdout.write(formatAofReport(report) + out.map((l) => l + '\n').join(''));
+    result.code = code;
+  };
+  // redis-check-aof --truncate-to-timestamp never cuts a damaged tail (it is not --fix).
+  const fix = ts !== undefined && report.fix?.reason === 'corrupt' ? null : report.fix;
+  if (!fix) {
+    if (report.valid) {
+      json['action'] = 'none';
+      say(ts ? `Truncate nothing in AOF ${report.files.at(-1)?.name ?? file} to timestamp ${report.toTimestamp}` : 'AOF is valid: nothing to fix');
+      finish(EXIT_VALID);
+      return;
+    }
+    const e = report.error!;
+    const bad = report.files.find((f) => f.status === 'invalid');
+    let why = e.message;
+    if (bad && (e.kind === 'truncated' || e.kind === 'corrupt')) {
+      why = ts !== undefined
+        ? `AOF ${bad.name} is not valid. Use the --fix option to try fixing it.`
+        : `Failed to truncate AOF ${bad.name} because it is not the last file`;
+    }
+    json['action'] = 'refused';
+    json['reason'] = why;
+    say(`cannot fix: ${why}`);
+    finish(EXIT_INVALID);
+    io.stderr.write(`redscope: ${file}: cannot fix: ${why}\n`);
+    return;
+  }
+  const diff = fix.size - fix.offset;
+  const shrink = `This will shrink the AOF ${fix.file} from ${fix.size} bytes, with ${diff} bytes, to ${fix.offset} bytes`;
+  if (!opts.yes) {
+    if (!io.stdinIsTTY) {
+      io.stderr.write(`redscope: ${shrink}; refusing without confirmation (stdin is not a terminal): pass --yes\n`);
+      result.code = EXIT_CANNOT_READ;
+      return;
+    }
+    io.stdout.write(formatAofReport(report));
+    io.stdout.write(`${shrink}\nContinue? [y/N]: `);
+    const answer = await readAnswer(io);
+    if (!/^y/i.test(answer)) {
+      io.stdout.write('Aborting...\n');
+      result.code = EXIT_INVALID;
+      return;
+    }
+    out.length = 0;
+  } else {
+    say(shrink);
+  }
+  const backup = `${fix.path}.bak-${Date.now()}`;
+  fs.copyFileSync(fix.path, backup, fs.constants.COPYFILE_EXCL);
+  say(`backup: copied ${fix.path} to ${backup}`);
+  fs.truncateSync(fix.path, fix.offset);
+  say(fix.reason === 'timestamp'
+    ? `Successfully truncated AOF ${fix.file} to timestamp ${report.toTimestamp}`
+    : `Successfully truncated AOF ${fix.file}`);
+  json['action'] = 'truncated';
+  json['backup'] = backup;
+  json['truncatedTo'] = fix.offset;
+  if (opts.yes) {
+    finish(EXIT_VALID);
+  } else {
+    io.stdout.write(out.map((l) => l + '\n').join(''));
+    result.code = EXIT_VALID;
+  }
+}
+
+export function aofCommand(io: CliIO, result: { code: number }): Command {
+  const aof = new Command('aof').description('check and repair append-only files (as redis-check-aof)');
+  aof
+    .command('verify')
+    .description('check an AOF, an RDB-preamble AOF, a manifest or an appendonlydir: the offset each file is valid up to')
+    .argument('<path>', 'AOF file, manifest, or AOF directory')
+    .option('--json', 'print the report as JSON')
+    .action(async (file: string, opts: { json?: boolean }) => runVerify(io, result, file, opts));
+  aof
+    .command('fix')
+    .description('truncate the last AOF file where redis-check-aof --fix would (a backup copy is kept)')
+    .argument('<path>', 'AOF file, manifest, or AOF directory')
+    .option('--truncate-to-timestamp <ts>', 'cut at the first #TS: annotation later than this unix time')
+    .option('--yes', 'do not ask for confirmation')
+    .option('--json', 'print the report and what was done as JSON')
+    .action(async (file: string, opts: FixOptions) => runFix(io, result, file, opts));
+  return aof;
+}
