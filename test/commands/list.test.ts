@@ -612,6 +612,20 @@ describe('encodings (Redis 7.2 t_list.c transition points)', () => {
     }
   });
 
+  it('list-max-listpack-size 0 means one element per listpack, and never shrinks back', async () => {
+    await d.do('CONFIG', 'SET', 'list-max-listpack-size', '0');
+    const s = d.session;
+    await d.do('RPUSH', 'l', 'a');
+    expect(enc('l')).toBe('listpack');
+    await d.do('RPUSH', 'l', 'b', 'c');
+    expect(enc('l')).toBe('quicklist');
+    expect(listOf('l').quicklist!.nodeStats().map((n) => n.count)).toEqual([1, 1, 1]);
+    await d.do('RPOP', 'l', '2');
+    expect(enc('l')).toBe('quicklist'); // count limit 1 halves to 0
+    await d.do('LRANGE', 'l', '0', '-1');
+    expect(s.execute(['LLEN', 'l'])).toBe(1);
+  });
+
   it('a count limit still obeys the 8 KB safety limit', () => {
     const s = d.session;
     s.execute(['CONFIG', 'SET', 'list-max-listpack-size', '1000']);
