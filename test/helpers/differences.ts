@@ -40,7 +40,7 @@ export const VERSION_DIFFERENCES: VersionDifference[] = [
   {
     id: 'zset-presize',
     reason:
-      "7.2's ZADD creates a new key with zsetTypeCreate(pairs, len of first member) and converts an existing listpack when the command has more pairs than zset-max-listpack-entries (zsetTypeMaybeConvert, redis#11451); 7.0 grew the listpack one insert at a time, so duplicate members in one ZADD could stay a listpack.",
+      "7.2's ZADD creates a new key with zsetTypeCreate(pairs, len of first member) and converts an existing listpack when the command has more pairs than zset-max-listpack-entries (zsetTypeMaybeConvert, redis#12185); 7.0 grew the listpack one insert at a time, so duplicate members in one ZADD could stay a listpack.",
     explains: (argv, ours, theirs) =>
       lower(argv[0]) === 'object' && lower(argv[1]) === 'encoding' && ours === 'skiplist' && theirs === 'listpack',
   },
