@@ -149,6 +149,14 @@ export const DATA = [
   'EXISTS s',
   'ZREM z a',
   'ZCARD z',
+  'XADD s 1-1 f v g "w x"',
+  'XADD s 2-0 a b',
+  'XRANGE s - +',
+  'XREAD COUNT 1 STREAMS s 0',
+  'XREAD STREAMS s missing 0 0',
+  'XLEN s',
+  'XRANGE missing - +',
+  'CONFIG GET maxmemory',
 ].join('\n');
 
 /** RESP3 shapes (run with -3): maps, sets, doubles, nested maps in arrays. */
@@ -175,6 +183,13 @@ export const RESP3 = [
   'NOSUCH',
   'ZRANDMEMBER missing',
   'HRANDFIELD missing',
+  'XADD s 1-1 f v',
+  'XADD s 1-2 g w',
+  'XREAD STREAMS s 0',
+  'XREAD COUNT 1 STREAMS s 0',
+  'XREAD STREAMS missing 0',
+  'CONFIG GET maxmemory',
+  'CONFIG GET nosuch*',
 ].join('\n');
 
 /** Every reply type through DEBUG PROTOCOL (big numbers and attributes left out: redis-cli 7.0 cannot print them). */
