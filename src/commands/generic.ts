@@ -350,10 +350,32 @@ interface SwappableDb {
   expiresCursor: Db['expiresCursor'];
 }
 
+/**
+ * scanDatabaseForDeletedKeys: clients blocked on a key of `emptied` that goes away (or
+ * changes type) when it is flushed or replaced by `replacedWith` get a chance to answer.
+ */
+function signalDeletedKeys(ctx: Session, emptied: Db, replacedWith: Db | null): void {
+  if (emptied.blockingKeys.size === 0) return;
+  for (const key of emptied.blockingKeys.keys()) {
+    const before = emptied.dict.get(key);
+    const after = replacedWith?.dict.get(key);
+    if ((before !== undefined && after === undefined) || before?.type !== after?.type) {
+      ctx.engine.signalKeyAsReady(emptied, key);
+    }
+  }
+}
+
+function flushDb(ctx: Session, db: Db): number {
+  signalDeletedKeys(ctx, db, null);
+  return db.flush();
+}
+
 function swapDatabases(ctx: Session, a: Db, b: Db): void {
   if (a === b) return;
   a.touchAllWatchedKeys(b);
   b.touchAllWatchedKeys(a);
+  signalDeletedKeys(ctx, a, b);
+  signalDeletedKeys(ctx, b, a);
   const x = a as unknown as SwappableDb;
   const y = b as unknown as SwappableDb;
   const { dict, expires, expiresCursor } = x;
@@ -484,7 +506,7 @@ export const genericCommands: HandlerMap = {
 
   flushdb(ctx, argv) {
     if (!flushArgsValid(argv)) return SYNTAX_ERROR;
-    ctx.engine.dirty += ctx.db.flush();
+    ctx.engine.dirty += flushDb(ctx, ctx.db);
     // forceCommandPropagation: replicated even when the db was already empty.
     ctx.preventPropagation();
     ctx.alsoPropagate(argv);
@@ -494,7 +516,7 @@ export const genericCommands: HandlerMap = {
   flushall(ctx, argv) {
     if (!flushArgsValid(argv)) return SYNTAX_ERROR;
     let removed = 0;
-    for (const db of ctx.engine.dbs) removed += db.flush();
+    for (const db of ctx.engine.dbs) removed += flushDb(ctx, db);
     ctx.engine.dirty += removed;
     ctx.preventPropagation();
     ctx.alsoPropagate(argv);

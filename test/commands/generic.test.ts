@@ -437,6 +437,26 @@ describe('SWAPDB', () => {
     }
   });
 
+  it('FLUSHALL and SWAPDB unblock XREADGROUP on a stream that goes away, as Redis does', async () => {
+    for (const [setup, action] of [
+      [['XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM'], ['FLUSHALL']],
+      [['XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM'], ['FLUSHDB']],
+      [['XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM'], ['SWAPDB', '0', '1']],
+    ] as const) {
+      await d.do('FLUSHALL');
+      await d.do(...setup);
+      const realBlocked = await d.real.client();
+      const theirs = realBlocked.call('XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', '0', 'STREAMS', 's', '>');
+      const ours = d.engine.createSession().execute(['XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', '0', 'STREAMS', 's', '>']);
+      expect(ours).toBeInstanceOf(Promise);
+      await new Promise((r) => setTimeout(r, 50));
+      await d.do(...action);
+      const [a, b] = await Promise.all([ours, theirs]);
+      expect(encodeReply(a as Reply, 2)).toBe(encodeReply(b as Reply, 2));
+      realBlocked.close();
+    }
+  });
+
   it('wakes clients blocked on a key that now exists', async () => {
     const s2 = d.engine.createSession();
     const s1 = d.session;
