@@ -289,10 +289,10 @@ function renameGeneric(ctx: Session, argv: Bytes[], nx: boolean): Reply {
   }
   // The value moves with its access clock (dbAdd does not reset it).
   const lru = o.lru;
-  db.delete(src);
   db.add(dst, o);
   o.lru = lru;
   if (expire !== -1) db.setExpire(dst, expire);
+  db.delete(src);
   db.signalModified(src);
   db.signalModified(dst);
   ctx.engine.notifyKeyspaceEvent('g', 'rename_from', src, db.id);
@@ -444,10 +444,10 @@ export const genericCommands: HandlerMap = {
     const expire = src.getExpire(key);
     if (dst.lookupWrite(key) !== undefined) return 0;
     const lru = o.lru;
-    src.delete(key);
     dst.add(key, o);
     o.lru = lru;
     if (expire !== -1) dst.setExpire(key, expire);
+    src.delete(key);
     src.signalModified(key);
     dst.signalModified(key);
     ctx.engine.notifyKeyspaceEvent('g', 'move_from', key, src.id);
