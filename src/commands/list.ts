@@ -64,7 +64,8 @@ function parsePositive(arg: Bytes): number | null {
  * Returns the absolute deadline (0 = forever) or an error.
  */
 function parseTimeout(ctx: Session, arg: Bytes): number | ErrorReply {
-  const secs = parseDouble(arg);
+  if (arg.length >= MAX_LONG_DOUBLE_CHARS) return TIMEOUT_NOT_FLOAT;
+  const secs = parseDouble(arg) ?? beyondDouble(arg);
   if (secs === null) return TIMEOUT_NOT_FLOAT;
   const ms = secs * 1000;
   if (ms > INT64_MAX) return TIMEOUT_OUT_OF_RANGE;
@@ -75,6 +76,27 @@ function parseTimeout(ctx: Session, arg: Bytes): number | ErrorReply {
   const now = ctx.now;
   if (t > INT64_MAX - now) return TIMEOUT_OUT_OF_RANGE;
   return t + now;
+}
+
+/** string2ld's buffer: longer arguments are not numbers. */
+const MAX_LONG_DOUBLE_CHARS = 5 * 1024;
+const DECIMAL_RE = /^([+-]?)0*(\d*)\.?(\d*)(?:[eE]([+-]?\d+))?$/;
+
+/**
+ * Redis parses the timeout as a long double (strtold), whose exponent reaches ±4931: a
+ * decimal that over- or underflows a double but not a long double is still a number. Returns
+ * ±Infinity or ±Number.MIN_VALUE standing for it, or null.
+ */
+function beyondDouble(arg: Bytes): number | null {
+  const m = DECIMAL_RE.exec(arg);
+  if (!m || (m[2] === '' && m[3] === '')) return null;
+  const digits = (m[2]! + m[3]!).replace(/^0+/, '');
+  if (digits === '') return null; // zero parses as a double already
+  const leadingFracZeros = m[2] === '' ? m[3]!.length - m[3]!.replace(/^0+/, '').length : 0;
+  const magnitude = Number(m[4] ?? 0) + (m[2] !== '' ? m[2]!.length - 1 : -leadingFracZeros - 1);
+  if (magnitude > 4931 || magnitude < -4950) return null; // ERANGE for a long double too
+  const sign = m[1] === '-' ? -1 : 1;
+  return magnitude > 0 ? sign * Infinity : sign * Number.MIN_VALUE;
 }
 
 /** lookupKeyWrite + type check: the list, undefined when missing, or WRONGTYPE. */

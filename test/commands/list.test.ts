@@ -294,6 +294,8 @@ describe('list commands against real redis', () => {
       BLPOP nokey abc
       BLPOP nokey nan
       BLPOP nokey 1e-1000000
+      BLPOP nokey 1e-400
+      BRPOP nokey 0.0000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000001
       BLPOP nokey ""
       RPUSH c 1 2 3 4 5
       BLMPOP 0 2 nokey c LEFT COUNT 2
@@ -844,6 +846,12 @@ describe('keyspace events', () => {
       expect(s.execute(['BLPOP', 'k', t])).toEqual(new ErrorReply('ERR timeout is out of range'));
     }
     expect(s.execute(['BLPOP', 'k', '-inf'])).toEqual(new ErrorReply('ERR timeout is negative'));
+    // Beyond a double but within a long double (strtold).
+    expect(s.execute(['BLPOP', 'k', '1e400'])).toEqual(new ErrorReply('ERR timeout is out of range'));
+    expect(s.execute(['BLPOP', 'k', '1' + '0'.repeat(400)])).toEqual(new ErrorReply('ERR timeout is out of range'));
+    expect(s.execute(['BLPOP', 'k', '-1e400'])).toEqual(new ErrorReply('ERR timeout is negative'));
+    expect(s.execute(['BLPOP', 'k', '1e5000'])).toEqual(new ErrorReply('ERR timeout is not a float or out of range'));
+    expect(s.execute(['BLPOP', 'k', '1'.repeat(5120)])).toEqual(new ErrorReply('ERR timeout is not a float or out of range'));
     engine.close();
   });
 });
