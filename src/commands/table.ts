@@ -47,6 +47,18 @@ export class CommandTable {
     return this.entries.get(name);
   }
 
+  /** Names as clients spell them ("SET", "Set") → entry, so dispatch skips toLowerCase. */
+  private readonly spelled = new Map<string, CommandEntry | undefined>();
+
+  /** A top-level command by the name as sent, in any letter case. */
+  find(name: string): CommandEntry | undefined {
+    const hit = this.spelled.get(name);
+    if (hit !== undefined) return hit;
+    const e = this.entries.get(name.toLowerCase());
+    if (e && this.spelled.size < 4096) this.spelled.set(name, e);
+    return e;
+  }
+
   /** Resolves argv to the entry that will run (the subcommand for containers), or undefined. */
   lookup(argv: readonly Bytes[]): CommandEntry | undefined {
     const e = this.entries.get(argv[0]!.toLowerCase());
