@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Differential } from '../helpers/differential.js';
 import { ZSetObject } from '../../src/engine/types/zset.js';
@@ -717,27 +718,23 @@ describe('blocking and propagation', () => {
     ]);
   });
 
-  it('ZADD into a 10k-member zset reaches 300k ops/s in process', () => {
+  it('ZADD into a 10k-member zset reaches 300k ops/s in process', (ctx) => {
     const e = new Engine({ timers: false });
     const s = e.createSession();
     const members = Array.from({ length: 10000 }, (_, i) => `member:${i}`);
     s.execute(['ZADD', 'z', ...members.flatMap((m, i) => [String(i), m])]);
     const ops = Array.from({ length: 50000 }, (_, i) => ['ZADD', 'z', String((i * 7919) % 100003), members[(i * 31) % 10000]!]);
     let best = 0;
-    let ping = 0;
-    const pingOp = ['PING'];
     for (let round = 0; round < 6 && best < 300000; round++) {
-      let t = performance.now();
+      const t = performance.now();
       for (const op of ops) s.execute(op);
       best = Math.max(best, ops.length / ((performance.now() - t) / 1000));
-      t = performance.now();
-      for (let i = 0; i < ops.length; i++) s.execute(pingOp);
-      ping = Math.max(ping, ops.length / ((performance.now() - t) / 1000));
     }
     e.close();
-    // 300k ops/s on an idle machine (about a fifth of the dispatch floor, PING); when the
-    // machine is loaded (parallel test files on 2 cores) hold the same ratio to PING instead.
-    if (best < 300000) expect(best).toBeGreaterThanOrEqual(ping * 0.12);
+    // The target is for a machine that is not saturated: under heavy load (parallel test
+    // files on 2 cores) a slow run says nothing, so it is reported as skipped, not passed.
+    if (best < 300000 && os.loadavg()[0]! > os.cpus().length) ctx.skip();
+    expect(best).toBeGreaterThanOrEqual(300000);
   });
 });
 
