@@ -791,3 +791,46 @@ describe('keyspace events', () => {
     expect(events).toEqual(expected);
   });
 });
+
+describe('OBJECT IDLETIME / FREQ on the engine clock', () => {
+  it('idle time grows with the clock, resets on access, survives RENAME and MOVE', () => {
+    let t = 1_700_000_000_000;
+    const e = new Engine({ timers: false, clock: () => t });
+    const s = e.createSession();
+    const exec = (...argv: Bytes[]) => s.execute(argv) as Reply;
+    exec('SET', 'k', 'hello');
+    t += 10_000;
+    expect(exec('OBJECT', 'IDLETIME', 'k')).toBe(10);
+    expect(exec('TYPE', 'k')).toMatchObject({ text: 'string' }); // NOTOUCH
+    expect(exec('EXISTS', 'k')).toBe(1); // NOTOUCH
+    expect(exec('TTL', 'k')).toBe(-1); // NOTOUCH
+    expect(exec('OBJECT', 'IDLETIME', 'k')).toBe(10);
+    exec('TOUCH', 'k');
+    expect(exec('OBJECT', 'IDLETIME', 'k')).toBe(0);
+    t += 5_000;
+    exec('COPY', 'k', 'c');
+    expect(exec('OBJECT', 'IDLETIME', 'c')).toBe(0);
+    t += 3_000;
+    expect(exec('OBJECT', 'IDLETIME', 'c')).toBe(3);
+    e.close();
+  });
+
+  it('under LFU, RENAME and MOVE keep the access counter; COPY starts a fresh one', () => {
+    const e = new Engine({ timers: false, config: { maxmemoryPolicy: 'allkeys-lfu', lfuLogFactor: 0 } });
+    const s = e.createSession();
+    const exec = (...argv: Bytes[]) => s.execute(argv) as Reply;
+    exec('SET', 'k', 'hello');
+    for (let i = 0; i < 20; i++) exec('GET', 'k');
+    const freq = exec('OBJECT', 'FREQ', 'k') as number;
+    expect(freq).toBeGreaterThan(5);
+    exec('RENAME', 'k', 'r');
+    // lookupKeyWrite counted one more access.
+    expect(exec('OBJECT', 'FREQ', 'r')).toBe(freq + 1);
+    exec('MOVE', 'r', '1');
+    exec('SELECT', '1');
+    expect(exec('OBJECT', 'FREQ', 'r')).toBe(freq + 2);
+    exec('COPY', 'r', 'c');
+    expect(exec('OBJECT', 'FREQ', 'c')).toBe(5);
+    e.close();
+  });
+});
