@@ -35,9 +35,13 @@ export async function runExec(
   if (options.lastArg !== undefined) argv.push(options.lastArg);
   const out = new StreamSink(output);
   const runner = new CommandRunner(engine, session, out, options);
-  let result = runner.command(argv, options.repeat ?? 1);
-  if (result instanceof Promise) result = await result;
-  await out.end();
+  let result;
+  try {
+    result = runner.command(argv, options.repeat ?? 1);
+    if (result instanceof Promise) result = await result;
+  } finally {
+    await out.end();
+  }
   if (runner.failed !== null) {
     // cliReadReply with -e: fprintf(stderr, "%s\n", reply->str); exit(1).
     const nul = runner.failed.indexOf('\0');

@@ -240,9 +240,11 @@ function pickDefined(flags: ExecFlags, cmd: Command): ExecFlags {
   return out as ExecFlags;
 }
 
+/** The first line of an error's message: no stack traces, no multi-line dumps. */
 function oneLine(e: unknown): string {
-  if (e instanceof Error) return e.message;
-  return String(e);
+  const msg = e instanceof Error ? e.message : String(e);
+  const nl = msg.indexOf('\n');
+  return nl < 0 ? msg : msg.slice(0, nl);
 }
 
 /** Entry point of bin/redscope.js: parses argv, runs, sets process.exitCode. */

@@ -26,33 +26,37 @@ export async function runPipe(
   const runner = new CommandRunner(engine, session, sink, options);
   let rest = '';
   let stop: LineResult = undefined;
-  outer: for await (const chunk of input) {
-    const text = typeof chunk === 'string' ? chunk : chunk.toString('latin1');
-    let data = rest.length ? rest + text : text;
-    let pos = 0;
-    for (;;) {
-      const nl = data.indexOf('\n', pos);
-      if (nl < 0) break;
-      let r = runner.line(data.slice(pos, nl));
-      pos = nl + 1;
-      if (r instanceof Promise) r = await r;
-      if (r !== undefined) {
-        stop = r;
-        break outer;
+  try {
+    outer: for await (const chunk of input) {
+      const text = typeof chunk === 'string' ? chunk : chunk.toString('latin1');
+      let data = rest.length ? rest + text : text;
+      let pos = 0;
+      for (;;) {
+        const nl = data.indexOf('\n', pos);
+        if (nl < 0) break;
+        let r = runner.line(data.slice(pos, nl));
+        pos = nl + 1;
+        if (r instanceof Promise) r = await r;
+        if (r !== undefined) {
+          stop = r;
+          break outer;
+        }
       }
+      rest = pos === 0 ? data : data.slice(pos);
+      data = '';
+      // Show progress per chunk when the input trickles in (an interactive pipe).
+      await sink.flush();
     }
-    rest = pos === 0 ? data : data.slice(pos);
-    data = '';
-    // Show progress per chunk when the input trickles in (an interactive pipe).
-    await sink.flush();
+    if (stop === undefined && rest.length > 0) {
+      // The last line has no newline: redis-cli still runs it.
+      let r = runner.line(rest);
+      if (r instanceof Promise) r = await r;
+      stop = r;
+    }
+  } finally {
+    // What was printed before a failure still reaches stdout.
+    await sink.end();
   }
-  if (stop === undefined && rest.length > 0) {
-    // The last line has no newline: redis-cli still runs it.
-    let r = runner.line(rest);
-    if (r instanceof Promise) r = await r;
-    stop = r;
-  }
-  await sink.end();
   if (stop === PUBSUB) await waitForever();
   return 0;
 }

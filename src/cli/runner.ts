@@ -38,6 +38,14 @@ export const QUIT = Symbol('quit');
 export const PUBSUB = Symbol('pubsub');
 export type LineResult = undefined | typeof QUIT | typeof PUBSUB;
 
+/** The engine threw instead of replying: a redscope bug, reported with the command's name. */
+export class InternalError extends Error {
+  constructor(command: string, cause: unknown) {
+    super(`internal error running ${JSON.stringify(command)}: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'InternalError';
+  }
+}
+
 const INVALID_ARGS = 'Invalid argument(s)\n';
 const INVALID_REPEAT = 'Invalid redis-cli repeat command option value.\n';
 const LONG_MAX = 9223372036854775807n;
@@ -197,14 +205,14 @@ export class CommandRunner {
     const subscribes = name === 'subscribe' || name === 'psubscribe' || name === 'ssubscribe';
     for (let i = 0; i < repeat; i++) {
       if (subscribes && this.mode !== 'raw') this.sink.write('Reading messages... (press Ctrl-C to quit)\n');
-      const reply = this.session.execute(argv);
+      const reply = this.run(argv);
       if (reply instanceof Promise) {
         return Promise.resolve(this.sink.flush()).then(async () => {
           this.after(name, argv, await reply, verbatim);
           if (subscribes) return PUBSUB;
           // The rest of the repetitions, awaiting any that block again.
           for (let j = i + 1; j < repeat && this.failed === null; j++) {
-            const again = this.session.execute(argv);
+            const again = this.run(argv);
             this.after(name, argv, again instanceof Promise ? await again : again, verbatim);
           }
           return undefined;
@@ -215,6 +223,14 @@ export class CommandRunner {
       if (this.failed !== null) break;
     }
     return undefined;
+  }
+
+  private run(argv: Bytes[]): Reply | Promise<Reply> {
+    try {
+      return this.session.execute(argv);
+    } catch (e) {
+      throw new InternalError(argv[0]!, e);
+    }
   }
 
   /** Prints one reply and tracks what the prompt shows (SELECT, MULTI, EXEC, DISCARD, RESET). */
