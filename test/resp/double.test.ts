@@ -50,6 +50,11 @@ describe('formatDouble17g (printf %.17g)', () => {
     expect(formatDouble17g(2.5)).toBe('2.5');
     expect(formatDouble17g(-0)).toBe('-0');
     expect(formatDouble17g(Infinity)).toBe('inf');
+    expect(formatDouble17g(5e-324)).toBe('4.9406564584124654e-324');
+    expect(formatDouble17g(0.0001)).toBe('0.0001');
+    expect(formatDouble17g(0.00001)).toBe('1.0000000000000001e-05');
+    expect(formatDouble17g(1.2345678901234568e20)).toBe('1.2345678901234568e+20');
+    expect(formatDouble17g(-1.5e-300)).toBe('-1.5000000000000001e-300');
   });
 });
 
