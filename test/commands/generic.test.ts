@@ -341,6 +341,26 @@ describe('COPY', () => {
   });
 });
 
+describe('COPY of large values', () => {
+  it('keeps the big encodings (quicklist, hashtable, skiplist, raw)', async () => {
+    const n = (k: number, p = '') => Array.from({ length: k }, (_, i) => `${p}${i}`);
+    await d.do('RPUSH', 'l', ...n(1000, 'item-'));
+    await d.do('SADD', 'si', ...n(600));
+    await d.do('SADD', 'ss', ...n(200, 'm'));
+    await d.do('ZADD', 'z', ...n(200).flatMap((i) => [i, `m${i}`]));
+    await d.do('HSET', 'h', ...n(600).flatMap((i) => [`f${i}`, i]));
+    await d.do('SET', 'r', 'x'.repeat(100));
+    for (const k of ['l', 'si', 'ss', 'z', 'h', 'r']) {
+      await d.do('COPY', k, `${k}2`);
+      await d.do('OBJECT', 'ENCODING', `${k}2`);
+    }
+    await d.do('LRANGE', 'l2', '995', '-1');
+    await d.do('ZRANGE', 'z2', '0', '3', 'WITHSCORES');
+    await d.do('HGET', 'h2', 'f599');
+    await d.do('SCARD', 'si2');
+  });
+});
+
 describe('MOVE', () => {
   it('moves between dbs keeping the TTL', async () => {
     await d.script(`
