@@ -263,6 +263,26 @@ describe('SORT STORE', () => {
   });
 });
 
+describe('SORT on large values', () => {
+  it('hashtable sets, skiplist zsets, quicklists', async () => {
+    const n = (k: number) => Array.from({ length: k }, (_, i) => String((i * 7919) % 1000));
+    await d.do('SADD', 's', ...n(600));
+    await d.do('RPUSH', 'l', ...n(1000));
+    await d.do('ZADD', 'z', ...n(200).flatMap((v, i) => [String(i), v]));
+    await d.do('SORT', 's', 'LIMIT', '0', '10');
+    await d.do('SORT', 's', 'DESC', 'LIMIT', '5', '5');
+    await d.do('SORT', 'l', 'LIMIT', '500', '10');
+    await d.do('SORT', 'l', 'BY', 'nosort', 'DESC', 'LIMIT', '10', '5');
+    await d.do('SORT', 'z', 'BY', 'nosort', 'LIMIT', '190', '20');
+    await d.do('SORT', 'z', 'ALPHA', 'LIMIT', '0', '5');
+    await d.do('SORT', 'l', 'STORE', 'dst');
+    await d.do('OBJECT', 'ENCODING', 'dst');
+    await d.do('LRANGE', 'dst', '0', '4');
+    await d.do('SORT', 's', 'BY', 'nosort', 'STORE', 'dst2');
+    await d.do('LRANGE', 'dst2', '0', '9');
+  });
+});
+
 describe('SORT in MULTI', () => {
   it('queues and runs like Redis', async () => {
     await d.script(`
