@@ -96,7 +96,7 @@ interface Iteration {
 export class ScanCursors {
   private readonly iterations = new Map<number, Iteration>();
   private nextId = 1;
-  private static readonly MAX_ITERATIONS = 64;
+  private static readonly MAX_ITERATIONS = 256;
   /** The call counter lives in the low bits, the iteration id above them. */
   private static readonly STEP_BITS = 20n;
   private static readonly STEP_MASK = (1 << 20) - 1;
