@@ -777,7 +777,41 @@ describe('large lists stay correct in quicklist encoding (against real redis)', 
     const bytes = Number(/ql_uncompressed_size:(\d+)/.exec(info)![1]);
     const ours = o.quicklist ? o.quicklist.nodeStats() : [{ sz: o.listpack!.bytes, count: o.length }];
     expect([nodes, bytes]).toEqual([ours.length, ours.reduce((a, n) => a + n.sz, 0)]);
+    maxNodes = Math.max(maxNodes, nodes);
   }
+  let maxNodes = 0;
+
+  it('size-limited nodes split and merge like Redis (-1, 1000-byte elements, DEBUG OBJECT)', async () => {
+    // With equal 1000-byte elements a 7.2 listpack holds exactly what 7.0's first node holds
+    // (4: 7 + 3·1004 + 1000 ≤ 4096 < 7 + 4·1004 + 1000), so both layouts must agree.
+    await d.do('CONFIG', 'SET', 'list-max-listpack-size', '-1');
+    maxNodes = 0;
+    let seed = 11;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const val = () => String.fromCharCode(97 + rnd(6)).repeat(1000);
+    for (let i = 0; i < 300; i++) {
+      const idx = String(rnd(30) - 15);
+      const cmds: string[][] = [
+        ['RPUSH', 'l', val()],
+        ['LPUSH', 'l', val(), val()],
+        ['LINSERT', 'l', rnd(2) ? 'BEFORE' : 'AFTER', val(), val()],
+        ['LINSERT', 'l', rnd(2) ? 'BEFORE' : 'AFTER', val(), val()],
+        ['LSET', 'l', idx, val()],
+        ['LREM', 'l', String(rnd(3) - 1), val()],
+        ['RPOP', 'l'],
+        ['LPOP', 'l', String(rnd(3))],
+        ['LTRIM', 'l', String(rnd(2)), String(-1 - rnd(2))],
+        ['LMOVE', 'l', 'l', rnd(2) ? 'LEFT' : 'RIGHT', rnd(2) ? 'LEFT' : 'RIGHT'],
+      ];
+      await d.do(...cmds[rnd(cmds.length)]!);
+      await sameNodeLayout('l');
+    }
+    await d.do('LRANGE', 'l', '0', '-1');
+    expect(maxNodes).toBeGreaterThanOrEqual(4);
+  });
 
   it('LINSERT splits and merges nodes like Redis (count limit 3, checked with DEBUG OBJECT)', async () => {
     await d.do('CONFIG', 'SET', 'list-max-listpack-size', '3');
