@@ -1,0 +1,225 @@
+import type { Bytes } from '../engine/bytes.js';
+import { encodingFor } from '../engine/types/string.js';
+import { parseSetInt } from '../engine/types/set.js';
+import { StreamObject } from '../engine/types/stream.js';
+import { intsetValueWidth } from '../datastruct/intset.js';
+import { Quicklist, quicklistNodeExceedsLimit } from '../datastruct/quicklist.js';
+import { lpStringSize } from '../datastruct/listpack-size.js';
+import { formatDouble } from '../resp/double.js';
+import * as C from '../persistence/rdb/constants.js';
+import type { RdbValue } from '../persistence/rdb/value.js';
+import {
+  DICT_ENTRY_SIZE,
+  listpackBytes,
+  QUICKLIST_NODE_SIZE,
+  QUICKLIST_SIZE,
+  ROBJ_SIZE,
+  SizeModel,
+  type MemoryTarget,
+} from './model.js';
+import { d2string70 } from './model.js';
+import { streamUsage } from './stream.js';
+
+/** The thresholds that decide encodings on load (a Config satisfies it). */
+export interface EncodingLimits {
+  hashMaxListpackEntries: number;
+  hashMaxListpackValue: number;
+  listMaxListpackSize: number;
+  setMaxIntsetEntries: number;
+  setMaxListpackEntries: number;
+  setMaxListpackValue: number;
+  zsetMaxListpackEntries: number;
+  zsetMaxListpackValue: number;
+  streamNodeMaxBytes: number;
+  streamNodeMaxEntries: number;
+}
+
+export const DEFAULT_LIMITS: EncodingLimits = {
+  hashMaxListpackEntries: 512,
+  hashMaxListpackValue: 64,
+  listMaxListpackSize: -2,
+  setMaxIntsetEntries: 512,
+  setMaxListpackEntries: 128,
+  setMaxListpackValue: 64,
+  zsetMaxListpackEntries: 128,
+  zsetMaxListpackValue: 64,
+  streamNodeMaxBytes: 4096,
+  streamNodeMaxEntries: 100,
+};
+
+export interface LoadedSizeOptions {
+  target?: MemoryTarget;
+  limits?: EncodingLimits;
+  /** RDB version of the file (decides how listpack blobs spelled zset scores); default 11. */
+  rdbVersion?: number;
+}
+
+export interface KeyMemory {
+  /** OBJECT ENCODING after the target server loads the value. */
+  encoding: string;
+  /** MEMORY USAGE key SAMPLES 0 on that server. */
+  bytes: number;
+}
+
+/**
+ * For one key of a file: the encoding the target server would give it on load and the
+ * figure MEMORY USAGE key SAMPLES 0 would report. Works on whole values (collectKeys) and
+ * never builds engine objects, except for streams (whose node layout needs the real thing).
+ * Returns null for values a server would not load (empty containers, module values).
+ */
+export function loadedKeyMemory(key: Bytes, value: RdbValue, rdbType: number, options: LoadedSizeOptions = {}): KeyMemory | null {
+  const m = new SizeModel(options.target ?? '7.2');
+  const v = loadedValueMemory(m, value, rdbType, options.limits ?? DEFAULT_LIMITS, options.rdbVersion ?? 11);
+  if (!v) return null;
+  return { encoding: v.encoding, bytes: v.bytes + m.keyOverhead(key.length) };
+}
+
+export function loadedValueMemory(
+  m: SizeModel,
+  value: RdbValue,
+  rdbType: number,
+  limits: EncodingLimits,
+  rdbVersion: number,
+): KeyMemory | null {
+  switch (value.type) {
+    case 'string': {
+      const enc = encodingFor(value.value);
+      return { encoding: enc, bytes: m.string(value.value.length, enc) };
+    }
+    case 'list':
+      return value.items.length ? listMemory(m, value.items, limits) : null;
+    case 'set':
+      return value.members.length ? setMemory(m, value.members, rdbType, limits) : null;
+    case 'zset':
+      return value.entries.length ? zsetMemory(m, value.entries, rdbType, limits, rdbVersion) : null;
+    case 'hash':
+      return value.entries.length ? hashMemory(m, value.entries, limits) : null;
+    case 'stream': {
+      const s = StreamObject.fromLoad(value.entries, value.meta, limits);
+      return { encoding: 'stream', bytes: streamUsage(m, s, limits, 0, true) };
+    }
+    case 'module':
+      return null;
+  }
+}
+
+function listMemory(m: SizeModel, items: Bytes[], limits: EncodingLimits): KeyMemory {
+  const fill = limits.listMaxListpackSize;
+  if (m.rules.listListpack) {
+    const bytes = listpackBytes(items);
+    if (!quicklistNodeExceedsLimit(fill, bytes, items.length)) {
+      return { encoding: 'listpack', bytes: ROBJ_SIZE + m.listpack(bytes) };
+    }
+  }
+  const ql = new Quicklist(fill);
+  for (const s of items) ql.pushTail(s);
+  let bytes = ROBJ_SIZE + QUICKLIST_SIZE;
+  for (let n = ql.head; n; n = n.next) bytes += QUICKLIST_NODE_SIZE + m.listpack(n.sz);
+  return { encoding: 'quicklist', bytes };
+}
+
+function intsetMax(limits: EncodingLimits): number {
+  return Math.min(limits.setMaxIntsetEntries, 1 << 30);
+}
+
+function setMemory(m: SizeModel, members: Bytes[], rdbType: number, limits: EncodingLimits): KeyMemory {
+  const n = members.length;
+  const lpEntries = m.rules.setListpack ? limits.setMaxListpackEntries : 0;
+  let enc: 'intset' | 'listpack' | 'hashtable';
+  if (rdbType === C.RDB_TYPE_SET_LISTPACK && m.rules.setListpack) {
+    enc = n > limits.setMaxListpackEntries ? 'hashtable' : 'listpack';
+  } else if (rdbType === C.RDB_TYPE_SET_INTSET) {
+    enc = n > intsetMax(limits) ? 'hashtable' : 'intset';
+  } else {
+    // rdbLoadObject's RDB_TYPE_SET loop: intset while members are integers, then a
+    // listpack while small (7.2+), then a hash table presized for the whole set.
+    enc = n > intsetMax(limits) ? 'hashtable' : 'intset';
+    let maxLen = 0;
+    let size = 0;
+    for (const s of members) {
+      if (s.length > maxLen) maxLen = s.length;
+      if (enc === 'intset') {
+        if (parseSetInt(s) !== null) {
+          size++;
+          continue;
+        }
+        enc = size < lpEntries && maxLen <= limits.setMaxListpackValue ? 'listpack' : 'hashtable';
+      }
+      if (enc === 'listpack') {
+        if (size < lpEntries && s.length <= limits.setMaxListpackValue) {
+          size++;
+          continue;
+        }
+        enc = 'hashtable';
+      }
+      break;
+    }
+  }
+  if (enc === 'intset') {
+    let width = 2;
+    for (const s of members) {
+      const w = intsetValueWidth(parseSetInt(s)!);
+      if (w > width) width = w;
+    }
+    return { encoding: 'intset', bytes: ROBJ_SIZE + m.malloc(8 + width * n) };
+  }
+  if (enc === 'listpack') return { encoding: 'listpack', bytes: ROBJ_SIZE + m.listpack(listpackBytes(members)) };
+  let bytes = ROBJ_SIZE + m.dictOverhead(SizeModel.dictSlots(n));
+  for (const s of members) bytes += DICT_ENTRY_SIZE + m.sds(s.length);
+  return { encoding: 'hashtable', bytes };
+}
+
+/** How the saving server spelled a score inside a zset listpack/ziplist blob. */
+function blobScoreText(rdbVersion: number): (score: number) => string {
+  return rdbVersion >= 11 ? formatDouble : d2string70;
+}
+
+function zsetMemory(
+  m: SizeModel,
+  entries: Array<[Bytes, number]>,
+  rdbType: number,
+  limits: EncodingLimits,
+  rdbVersion: number,
+): KeyMemory {
+  const n = entries.length;
+  let maxLen = 0;
+  for (const [member] of entries) if (member.length > maxLen) maxLen = member.length;
+  const blob = rdbType === C.RDB_TYPE_ZSET_LISTPACK || rdbType === C.RDB_TYPE_ZSET_ZIPLIST;
+  const listpack = blob
+    ? n <= limits.zsetMaxListpackEntries
+    : n <= limits.zsetMaxListpackEntries && maxLen <= limits.zsetMaxListpackValue;
+  if (listpack) {
+    // A blob keeps the saver's score text; a converted skiplist gets this target's.
+    const text = blob ? blobScoreText(rdbVersion) : m.rules.scoreText;
+    let bytes = 7;
+    for (const [member, score] of entries) bytes += lpStringSize(member) + lpStringSize(text(score));
+    return { encoding: 'listpack', bytes: ROBJ_SIZE + m.listpack(bytes) };
+  }
+  let bytes = m.skiplistBase(SizeModel.dictSlots(n));
+  const node = m.skiplistNodeExpected();
+  for (const [member] of entries) bytes += m.sds(member.length) + DICT_ENTRY_SIZE + node;
+  return { encoding: 'skiplist', bytes: Math.round(bytes) };
+}
+
+function hashMemory(m: SizeModel, entries: Array<[Bytes, Bytes, number | null]>, limits: EncodingLimits): KeyMemory {
+  const n = entries.length;
+  let listpack = n <= limits.hashMaxListpackEntries;
+  if (listpack) {
+    const max = limits.hashMaxListpackValue;
+    for (const [f, v] of entries) {
+      if (f.length > max || v.length > max) {
+        listpack = false;
+        break;
+      }
+    }
+  }
+  if (listpack) {
+    let bytes = 7;
+    for (const [f, v] of entries) bytes += lpStringSize(f) + lpStringSize(v);
+    return { encoding: 'listpack', bytes: ROBJ_SIZE + m.listpack(bytes) };
+  }
+  let bytes = ROBJ_SIZE + m.dictOverhead(SizeModel.dictSlots(n));
+  for (const [f, v] of entries) bytes += DICT_ENTRY_SIZE + m.sds(f.length) + m.sds(v.length);
+  return { encoding: 'hashtable', bytes };
+}
+
