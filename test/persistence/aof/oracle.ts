@@ -1,0 +1,55 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+export const FIXTURES = path.join(ROOT, 'fixtures/aof');
+export const CHECK_AOF = ['/usr/bin/redis-check-aof', '/usr/local/bin/redis-check-aof'].find((p) => fs.existsSync(p)) ?? null;
+
+export interface Analyzed {
+  filename: string;
+  size: number;
+  ok_up_to: number;
+  ok_up_to_line: number;
+  diff: number;
+}
+
+export interface RealResult {
+  code: number | null;
+  stdout: string;
+  analyzed: Analyzed[];
+  /** The "0x…: …" line, or "AOF x format error". */
+  error: string | null;
+}
+
+/** Runs the real redis-check-aof (on whatever path it is given: pass a copy) with `input` on stdin. */
+export function realCheckAof(args: string[], input = '', cwd?: string): RealResult {
+  const r = spawnSync(CHECK_AOF!, args, { input: Buffer.from(input), cwd, maxBuffer: 64 << 20 });
+  const stdout = r.stdout.toString('latin1');
+  const analyzed: Analyzed[] = [];
+  let error: string | null = null;
+  for (const line of stdout.split('\n')) {
+    const m = /^AOF analyzed: filename=(.*), size=(\d+), ok_up_to=(\d+), ok_up_to_line=(\d+), diff=(\d+)$/.exec(line);
+    if (m) analyzed.push({ filename: m[1]!, size: +m[2]!, ok_up_to: +m[3]!, ok_up_to_line: +m[4]!, diff: +m[5]! });
+    else if (/^0x[ 0-9a-f]{16}: /.test(line) || / format error$/.test(line)) error = line;
+  }
+  return { code: r.status, stdout, analyzed, error };
+}
+
+/** Copies a file or directory tree to `dest`. */
+export function copyTree(src: string, dest: string): void {
+  fs.cpSync(src, dest, { recursive: true });
+}
+
+/** A small deterministic PRNG (mulberry32). */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
