@@ -4,6 +4,7 @@ import { Engine } from '../engine/engine.js';
 import type { Bytes } from '../engine/bytes.js';
 import { ErrorReply } from '../engine/reply.js';
 import type { Session } from '../engine/session.js';
+import { aofCommand } from './aof.js';
 import { convertCommand } from './convert.js';
 import { digestCommand } from './digest.js';
 import { dumpCommand } from './dump.js';
@@ -213,19 +214,21 @@ export function buildProgram(
   program.addCommand(dumpCommand(io, result));
   program.addCommand(convertCommand(io, result));
   program.addCommand(digestCommand(io, result));
+  program.addCommand(aofCommand(io, result));
   // Subcommands copy exit and output settings when created; make the ones set on the
   // program afterwards (exitOverride(), configureOutput()) reach them too.
+  const descendants = (c: Command): Command[] => c.commands.flatMap((sub) => [sub, ...descendants(sub)]);
   const exitOverride = program.exitOverride.bind(program);
   program.exitOverride = ((fn?: (err: CommanderError) => never | void) => {
     exitOverride(fn as never);
-    for (const c of program.commands) c.exitOverride(fn as never);
+    for (const c of descendants(program)) c.exitOverride(fn as never);
     return program;
   }) as typeof program.exitOverride;
   const configureOutput = program.configureOutput.bind(program);
   program.configureOutput = ((cfg?: OutputConfiguration) => {
     if (cfg === undefined) return configureOutput();
     configureOutput(cfg);
-    for (const c of program.commands) c.configureOutput(cfg);
+    for (const c of descendants(program)) c.configureOutput(cfg);
     return program;
   }) as typeof program.configureOutput;
   return program;

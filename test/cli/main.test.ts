@@ -93,6 +93,8 @@ describe('commander parsing (buildProgram().exitOverride())', () => {
     expect((await parseError(['exec'])).code).toBe('commander.missingArgument');
     expect((await parseError(['GET'])).code).toBe('commander.excessArguments');
     expect((await parseError(['exec', '-r', '0', 'PING'])).code).toBe('commander.invalidArgument');
+    // Nested subcommands (aof verify) get the override too.
+    expect((await parseError(['aof', 'verify'])).code).toBe('commander.missingArgument');
   });
 
   it('main(): usage errors exit 2 with one line on stderr; help and version exit 0', async () => {
