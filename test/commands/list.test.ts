@@ -82,6 +82,15 @@ describe('list commands against real redis', () => {
       RPOP l 1.5
       LPOP l 1 2
       RPUSH n 1 2 3 -4 100000 9223372036854775807 -9223372036854775808 01 +5
+      LINDEX n -0
+      LINDEX n 01
+      LRANGE n +1 2
+      LRANGE n 1.0 2
+      LRANGE n 0 9223372036854775808
+      LPOP n 00
+      LSET n -0 x
+      LREM n -0 x
+      LTRIM n " 1" 2
       LRANGE n 0 -1
       RPOP n 3
       LINDEX n 3
