@@ -9,7 +9,7 @@ import { LossError, RdbWriter, type RdbWriteVersion } from '../persistence/rdb/w
 import { encodeCommand } from '../resp/encoder.js';
 import { dumpRdb, fileOut, type TextOut } from './dump.js';
 import type { CliIO } from './main.js';
-import { CannotReadError, checkReadable, describeFormatError, EXIT_CANNOT_READ, EXIT_INVALID, EXIT_VALID, sniffFormat } from './file-input.js';
+import { ensureReadable, CannotReadError, describeFormatError, EXIT_CANNOT_READ, EXIT_INVALID, EXIT_VALID, sniffFormat } from './file-input.js';
 import { Progress } from './progress.js';
 
 type Target = 'rdb' | 'jsonl' | 'resp';
@@ -88,14 +88,7 @@ export function convertCommand(io: CliIO, result: { code: number }): Command {
     .option('--rdb-version <n>', 'RDB version to write: 9 (Redis 5/6), 10 (7.0), 11 (7.2), 12 (7.4)', parseVersion, 11 as RdbWriteVersion)
     .option('--lossy', 'drop what the target RDB version cannot hold (each drop is printed) instead of refusing')
     .action(async (input: string, opts: { output: string; to?: Target; rdbVersion: RdbWriteVersion; lossy?: boolean }) => {
-      try {
-        checkReadable(input);
-      } catch (e) {
-        if (!(e instanceof CannotReadError)) throw e;
-        io.stderr.write(`redscope: cannot read ${e.message}\n`);
-        result.code = EXIT_CANNOT_READ;
-        return;
-      }
+      if (!ensureReadable(input, io.stderr, result)) return;
       const to = opts.to ?? targetFromName(opts.output);
       if (!to) {
         io.stderr.write(`redscope: cannot tell the output format from ${JSON.stringify(opts.output)}: name it .rdb, .jsonl or .resp, or give --to\n`);

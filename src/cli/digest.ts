@@ -3,7 +3,7 @@ import type { DigestCompat } from '../engine/digest.js';
 import { FormatError } from '../persistence/io/errors.js';
 import { digestRdbFile } from '../persistence/rdb/digest.js';
 import type { CliIO } from './main.js';
-import { CannotReadError, checkReadable, describeFormatError, EXIT_CANNOT_READ, EXIT_INVALID, EXIT_VALID } from './file-input.js';
+import { ensureReadable, describeFormatError, EXIT_INVALID, EXIT_VALID } from './file-input.js';
 import { Progress } from './progress.js';
 
 function parseCompat(v: string): DigestCompat {
@@ -18,14 +18,7 @@ export function digestCommand(io: CliIO, result: { code: number }): Command {
     .option('--compat <version>', '7.2 (default) or 7.0: Redis 7.2 changed how sorted-set scores enter the digest', parseCompat, '7.2' as DigestCompat)
     .option('--json', 'print {"digest", "keys", "skipped"} as JSON')
     .action(async (file: string, opts: { compat: DigestCompat; json?: boolean }) => {
-      try {
-        checkReadable(file);
-      } catch (e) {
-        if (!(e instanceof CannotReadError)) throw e;
-        io.stderr.write(`redscope: cannot read ${e.message}\n`);
-        result.code = EXIT_CANNOT_READ;
-        return;
-      }
+      if (!ensureReadable(file, io.stderr, result)) return;
       const progress = new Progress(io.stderr, `reading ${file}`);
       try {
         const r = await digestRdbFile(file, opts.compat, { onProgress: (a, b) => progress.update(a, b) });

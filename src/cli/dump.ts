@@ -10,7 +10,7 @@ import type { RdbKeyInfo } from '../persistence/rdb/types.js';
 import { collectKeys, type RdbValue } from '../persistence/rdb/value.js';
 import { encodeCommand } from '../resp/encoder.js';
 import type { CliIO } from './main.js';
-import { CannotReadError, checkReadable, describeFormatError, EXIT_CANNOT_READ, EXIT_INVALID, EXIT_VALID } from './file-input.js';
+import { ensureReadable, describeFormatError, EXIT_INVALID, EXIT_VALID } from './file-input.js';
 import { StreamSink } from './output.js';
 import { Progress } from './progress.js';
 
@@ -206,14 +206,7 @@ export function dumpCommand(io: CliIO, result: { code: number }): Command {
     .option('--type <type>', 'only keys of this type', parseType)
     .option('-o, --output <file>', 'write to a file (atomically) instead of stdout')
     .action(async (file: string, opts: { format: DumpFormat; db?: number; match?: string; type?: string; output?: string }) => {
-      try {
-        checkReadable(file);
-      } catch (e) {
-        if (!(e instanceof CannotReadError)) throw e;
-        io.stderr.write(`redscope: cannot read ${e.message}\n`);
-        result.code = EXIT_CANNOT_READ;
-        return;
-      }
+      if (!ensureReadable(file, io.stderr, result)) return;
       const filter: DumpFilter = {
         db: opts.db,
         type: opts.type,

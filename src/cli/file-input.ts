@@ -42,3 +42,19 @@ export function describeFormatError(path: string, e: FormatError): string {
   const kind = e instanceof TruncatedError ? 'truncated' : 'corrupt';
   return `${path}: ${kind}: ${e.message}`;
 }
+
+/**
+ * The file subcommands' first step: an unreadable input gets one line on stderr and exit
+ * status 2. Returns false when the command should stop there.
+ */
+export function ensureReadable(file: string, stderr: NodeJS.WritableStream, result: { code: number }): boolean {
+  try {
+    checkReadable(file);
+    return true;
+  } catch (e) {
+    if (!(e instanceof CannotReadError)) throw e;
+    stderr.write(`redscope: cannot read ${e.message}\n`);
+    result.code = EXIT_CANNOT_READ;
+    return false;
+  }
+}

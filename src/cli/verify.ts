@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { FormatError, TruncatedError } from '../persistence/io/errors.js';
 import { readRdbFile } from '../persistence/rdb/reader.js';
 import type { CliIO } from './main.js';
-import { CannotReadError, checkReadable, EXIT_CANNOT_READ, EXIT_INVALID, EXIT_VALID } from './file-input.js';
+import { ensureReadable, EXIT_INVALID, EXIT_VALID } from './file-input.js';
 import { Progress } from './progress.js';
 
 interface DbStats {
@@ -99,14 +99,7 @@ export function verifyCommand(io: CliIO, result: { code: number }): Command {
     .argument('<file>', 'an RDB file')
     .option('--json', 'print the report as JSON')
     .action(async (file: string, opts: { json?: boolean }) => {
-      try {
-        checkReadable(file);
-      } catch (e) {
-        if (!(e instanceof CannotReadError)) throw e;
-        io.stderr.write(`redscope: cannot read ${e.message}\n`);
-        result.code = EXIT_CANNOT_READ;
-        return;
-      }
+      if (!ensureReadable(file, io.stderr, result)) return;
       const report = await verifyRdb(file, new Progress(io.stderr, `verifying ${file}`));
       io.stdout.write(opts.json ? JSON.stringify(report) + '\n' : formatVerifyReport(report));
       if (!report.valid && !opts.json) {

@@ -55,6 +55,19 @@ export function lzfCompress(input: Uint8Array, maxOut = input.length - 1): Buffe
   let op = 1; // the first literal-length byte is reserved at 0
   let lit = 0;
   let litStart = 0;
+  /** Copies one input byte into the current literal run, closing the run when it is full. */
+  const literal = (): boolean => {
+    if (op >= maxOut) return false;
+    lit++;
+    out[op++] = input[ip++]!;
+    if (lit === MAX_LIT) {
+      out[litStart] = MAX_LIT - 1;
+      lit = 0;
+      litStart = op;
+      op++;
+    }
+    return true;
+  };
   const hash = (p: number) => {
     const v = (input[p]! << 16) | (input[p + 1]! << 8) | input[p + 2]!;
     return (((v >>> (3 * 8 - HLOG)) - v * 5) & (HSIZE - 1)) >>> 0;
@@ -93,29 +106,11 @@ export function lzfCompress(input: Uint8Array, maxOut = input.length - 1): Buffe
       // Index the bytes covered by the match (two positions, as lzf does).
       htab[hash(ip - 2)] = ip - 2;
       htab[hash(ip - 1)] = ip - 1;
-    } else {
-      if (op >= maxOut) return null;
-      lit++;
-      out[op++] = input[ip++]!;
-      if (lit === MAX_LIT) {
-        out[litStart] = MAX_LIT - 1;
-        lit = 0;
-        litStart = op;
-        op++;
-      }
+    } else if (!literal()) {
+      return null;
     }
   }
-  while (ip < inLen) {
-    if (op >= maxOut) return null;
-    lit++;
-    out[op++] = input[ip++]!;
-    if (lit === MAX_LIT) {
-      out[litStart] = MAX_LIT - 1;
-      lit = 0;
-      litStart = op;
-      op++;
-    }
-  }
+  while (ip < inLen) if (!literal()) return null;
   if (lit) out[litStart] = lit - 1;
   else op--;
   if (op > maxOut) return null;
