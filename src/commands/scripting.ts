@@ -1,0 +1,143 @@
+import type { Bytes } from '../engine/bytes.js';
+import { NOT_INTEGER } from '../engine/errors.js';
+import { ErrorReply, OK, type Reply, StatusReply } from '../engine/reply.js';
+import type { Session } from '../engine/session.js';
+import { scriptHost, sha1hex } from '../scripting/host.js';
+import type { HandlerMap } from './table.js';
+
+/** eval.c / script.c error replies, as Redis 7.2 sends them. */
+const NOSCRIPT = new ErrorReply('NOSCRIPT No matching script. Please use EVAL.');
+const KEYS_GT_ARGS = new ErrorReply("ERR Number of keys can't be greater than number of args");
+const KEYS_NEGATIVE = new ErrorReply("ERR Number of keys can't be negative");
+const FLUSH_OPTION = new ErrorReply('ERR SCRIPT FLUSH only support SYNC|ASYNC option');
+const NOTBUSY = new ErrorReply('NOTBUSY No scripts in execution right now.');
+/** The Lua debugger (LDB) needs an interactive client; redscope has none. */
+const DEBUG_UNSUPPORTED = new ErrorReply('ERR SCRIPT DEBUG is not supported by redscope');
+const DEBUG_OPTION = new ErrorReply('ERR Use SCRIPT DEBUG YES/SYNC/NO');
+
+const SCRIPT_HELP = [
+  'SCRIPT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'DEBUG (YES|SYNC|NO)',
+  '    Set the debug mode for subsequent scripts executed.',
+  'EXISTS <sha1> [<sha1> ...]',
+  '    Return information about the existence of the scripts in the script cache.',
+  'FLUSH [ASYNC|SYNC]',
+  '    Flush the Lua scripts cache. Very dangerous on replicas.',
+  '    When called without the optional mode argument, the behavior is determined by the',
+  '    lazyfree-lazy-user-flush configuration directive. Valid modes are:',
+  '    * ASYNC: Asynchronously flush the scripts cache.',
+  '    * SYNC: Synchronously flush the scripts cache.',
+  'KILL',
+  '    Kill the currently executing Lua script.',
+  'LOAD <script>',
+  '    Load a script into the scripts cache without executing it.',
+  'HELP',
+  '    Prints this help.',
+].map((l) => new StatusReply(l));
+
+const SHEBANG_FLAGS = new Set(['no-writes', 'allow-oom', 'allow-stale', 'no-cluster', 'allow-cross-slot-keys']);
+
+/**
+ * evalExtractShebangFlags: "#!lua [flags=a,b]" on the first line. Returns whether the script
+ * declared no-writes, or an error. The shebang text is blanked (its newline kept) so line
+ * numbers in errors stay the user's.
+ */
+function shebang(body: Bytes): { body: Bytes; noWrites: boolean } | ErrorReply {
+  if (!body.startsWith('#!')) return { body, noWrites: false };
+  const nl = body.indexOf('\n');
+  const line = nl < 0 ? body : body.slice(0, nl);
+  const parts = line.slice(2).split(' ').filter((p) => p !== '');
+  if (parts[0] !== 'lua') return new ErrorReply(`ERR Unexpected engine in script shebang: ${parts[0] ?? ''}`);
+  let noWrites = false;
+  for (const p of parts.slice(1)) {
+    if (!p.startsWith('flags=')) return new ErrorReply(`ERR Unknown lua shebang option: ${p}`);
+    for (const f of p.slice(6).split(',')) {
+      if (f === '') continue;
+      if (!SHEBANG_FLAGS.has(f)) return new ErrorReply(`ERR Unexpected flag in script shebang: ${f}`);
+      if (f === 'no-writes') noWrites = true;
+    }
+  }
+  return { body: nl < 0 ? '' : body.slice(nl), noWrites };
+}
+
+/** Flags of cached scripts that came with a shebang, by sha. */
+const noWritesBySha = new WeakMap<object, Set<string>>();
+
+function numKeys(argv: Bytes[]): number | ErrorReply {
+  const s = argv[2]!;
+  if (!/^-?\d+$/.test(s) || (s.length > 1 && (s[0] === '0' || s.startsWith('-0')))) return NOT_INTEGER;
+  const n = Number(s);
+  if (!Number.isSafeInteger(n)) return NOT_INTEGER;
+  if (n > argv.length - 3) return KEYS_GT_ARGS;
+  if (n < 0) return KEYS_NEGATIVE;
+  return n;
+}
+
+function loadScript(ctx: Session, body: Bytes): string | ErrorReply {
+  const host = scriptHost(ctx.engine);
+  const sha = sha1hex(body);
+  if (host.scripts.has(sha)) return sha;
+  const sb = shebang(body);
+  if (sb instanceof ErrorReply) return sb;
+  const r = host.loadAs(sha, body, sb.body);
+  if (r instanceof ErrorReply) return r;
+  let set = noWritesBySha.get(host);
+  if (!set) noWritesBySha.set(host, (set = new Set()));
+  if (sb.noWrites) set.add(sha);
+  else set.delete(sha);
+  return sha;
+}
+
+function evalGeneric(ctx: Session, argv: Bytes[], bySha: boolean, readonly: boolean): Reply {
+  const nk = numKeys(argv);
+  if (nk instanceof ErrorReply) return nk;
+  const host = scriptHost(ctx.engine);
+  let sha: string;
+  if (bySha) {
+    sha = argv[1]!.toLowerCase();
+    if (sha.length !== 40 || !host.scripts.has(sha)) return NOSCRIPT;
+  } else {
+    const r = loadScript(ctx, argv[1]!);
+    if (r instanceof ErrorReply) return r;
+    sha = r;
+  }
+  // Only the commands the script runs are propagated (effects replication).
+  ctx.preventPropagation();
+  const noWrites = readonly || (noWritesBySha.get(host)?.has(sha) ?? false);
+  return host.execute(ctx, sha, nk, argv.slice(3), noWrites);
+}
+
+export const scriptingCommands: HandlerMap = {
+  eval: (ctx, argv) => evalGeneric(ctx, argv, false, false),
+  evalsha: (ctx, argv) => evalGeneric(ctx, argv, true, false),
+  eval_ro: (ctx, argv) => evalGeneric(ctx, argv, false, true),
+  evalsha_ro: (ctx, argv) => evalGeneric(ctx, argv, true, true),
+  'script|load'(ctx, argv) {
+    return loadScript(ctx, argv[2]!);
+  },
+  'script|exists'(ctx, argv) {
+    const host = scriptHost(ctx.engine);
+    return argv.slice(2).map((s) => (host.scripts.has(s.toLowerCase()) ? 1 : 0));
+  },
+  'script|flush'(ctx, argv) {
+    if (argv.length > 3) return FLUSH_OPTION;
+    if (argv.length === 3) {
+      const m = argv[2]!.toLowerCase();
+      if (m !== 'sync' && m !== 'async') return FLUSH_OPTION;
+    }
+    scriptHost(ctx.engine).flush();
+    return OK;
+  },
+  'script|kill'() {
+    return NOTBUSY;
+  },
+  'script|debug'(_ctx, argv) {
+    const m = argv[2]!.toLowerCase();
+    if (m === 'no') return OK;
+    if (m === 'yes' || m === 'sync') return DEBUG_UNSUPPORTED;
+    return DEBUG_OPTION;
+  },
+  'script|help'() {
+    return SCRIPT_HELP;
+  },
+};

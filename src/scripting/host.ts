@@ -1,0 +1,259 @@
+import { createHash } from 'node:crypto';
+import type { Bytes } from '../engine/bytes.js';
+import type { Engine } from '../engine/engine.js';
+import {
+  BigNumberReply,
+  BoolReply,
+  DoubleReply,
+  ErrorReply,
+  MapReply,
+  type Reply,
+  SetReply,
+  StatusReply,
+  VerbatimReply,
+} from '../engine/reply.js';
+import { BlockRequest, type Session } from '../engine/session.js';
+import { encodeReply } from '../resp/encoder.js';
+import { formatDouble } from '../resp/double.js';
+import type { CommandEntry } from '../commands/table.js';
+import { LuaState } from './lua.js';
+
+/** Errors scriptCall (script.c) gives a command a script runs; Lua adds ERR / script info. */
+const UNKNOWN_COMMAND = '-ERR Unknown Redis command called from script';
+const WRONG_ARITY = '-ERR Wrong number of args calling Redis command from script';
+const NOT_ALLOWED = '-ERR This Redis command is not allowed from script';
+const WRITE_IN_RO = '-ERR Write commands are not allowed from read-only scripts.';
+
+export function sha1hex(body: Bytes): string {
+  return createHash('sha1').update(Buffer.from(body, 'latin1')).digest('hex');
+}
+
+/** The running script, for the messages Lua sends while it runs. */
+interface RunContext {
+  ctx: Session;
+  readonly: boolean;
+  resp: 2 | 3;
+}
+
+/**
+ * Redis's scripting engine for one Engine: the script cache (SCRIPT LOAD / EVAL bodies by
+ * SHA1) and the Lua state that runs them. Created on first use.
+ */
+export class ScriptHost {
+  private lua: LuaState | null = null;
+  /** sha → body, in load order (Redis's lctx.lua_scripts). */
+  readonly scripts = new Map<string, Bytes>();
+  private run: RunContext | null = null;
+  private readonly onMessage = (msg: string): string | null => this.message(msg);
+
+  constructor(private readonly engine: Engine) {}
+
+  private state(): LuaState {
+    return (this.lua ??= new LuaState(this.engine));
+  }
+
+  get running(): boolean {
+    return this.run !== null;
+  }
+
+  /** Compiles and caches `body`; returns its sha, or the compile error reply. */
+  load(body: Bytes): string | ErrorReply {
+    return this.loadAs(sha1hex(body), body, body);
+  }
+
+  /** Caches `body` under `sha`, compiling `code` (the body with any shebang line blanked). */
+  loadAs(sha: string, body: Bytes, code: Bytes): string | ErrorReply {
+    if (this.scripts.has(sha)) return sha;
+    const r = this.state().request(`L${sha}${code}`, this.onMessage);
+    if (r.charCodeAt(0) === 88 /* X */) {
+      return new ErrorReply(`ERR Error compiling script (new function): ${clean(r.slice(1))}`);
+    }
+    this.scripts.set(sha, body);
+    return sha;
+  }
+
+  flush(): void {
+    this.scripts.clear();
+    if (this.lua) this.lua.request('F', this.onMessage);
+  }
+
+  /** Runs a cached script with KEYS = args[0..numkeys) and ARGV = the rest. */
+  execute(ctx: Session, sha: string, numkeys: number, args: Bytes[], readonly: boolean): Reply {
+    let req = `E${sha}${numkeys}\n${args.length}\n`;
+    for (const a of args) req += `${a.length}\n${a}`;
+    const saved = this.run;
+    const savedDb = ctx.dbIndex;
+    const savedInScript = ctx.inScript;
+    this.run = { ctx, readonly, resp: 2 };
+    ctx.inScript = true;
+    let out: string;
+    try {
+      out = this.state().request(req, this.onMessage);
+    } finally {
+      this.run = saved;
+      ctx.inScript = savedInScript;
+      // SELECT inside a script does not change the caller's database (Redis 7).
+      if (ctx.dbIndex !== savedDb) ctx.select(savedDb);
+    }
+    if (out.charCodeAt(0) === 88 /* X */) {
+      const [msg = '', source = '', line = ''] = out.slice(1).split('\n');
+      if (source && line) return new ErrorReply(`${msg} script: ${sha}, on ${source}:${line}.`);
+      return new ErrorReply(msg);
+    }
+    return decodeResult(out, 1).value;
+  }
+
+  private message(msg: string): string | null {
+    const run = this.run;
+    const c = msg.charCodeAt(0);
+    if (c === 67 /* C */ && run) return this.command(run, msg);
+    if (c === 72 /* H */) return sha1hex(msg.slice(1));
+    if (c === 80 /* P */ && run) {
+      run.resp = msg === 'P3' ? 3 : 2;
+      return null;
+    }
+    return null;
+  }
+
+  /** A redis.call / redis.pcall: parse argv, scriptCall's checks, run, encode the reply. */
+  private command(run: RunContext, msg: string): string {
+    let p = msg.indexOf('\n');
+    const n = Number(msg.slice(1, p));
+    p++;
+    const argv: Bytes[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const tag = msg.charCodeAt(p);
+      const nl = msg.indexOf('\n', p);
+      if (tag === 115 /* s */) {
+        const len = Number(msg.slice(p + 1, nl));
+        argv[i] = msg.slice(nl + 1, nl + 1 + len);
+        p = nl + 1 + len;
+      } else {
+        const d = Number(msg.slice(p + 1, nl));
+        argv[i] = d === 0 ? '0' : formatDouble(d);
+        p = nl + 1;
+      }
+    }
+    return encodeReply(this.call(run, argv), run.resp);
+  }
+
+  private call(run: RunContext, argv: Bytes[]): Reply {
+    const ctx = run.ctx;
+    const entry = this.lookup(argv);
+    if (!entry) return new ErrorReply(UNKNOWN_COMMAND.slice(1));
+    const arity = entry.spec.arity;
+    if ((arity > 0 && arity !== argv.length) || argv.length < -arity) return new ErrorReply(WRONG_ARITY.slice(1));
+    if (isNoScript(entry)) return new ErrorReply(NOT_ALLOWED.slice(1));
+    if (run.readonly && entry.isWrite) return new ErrorReply(WRITE_IN_RO.slice(1));
+    const r = ctx.call(entry, argv);
+    return r instanceof BlockRequest ? r.timeoutReply : r;
+  }
+
+  private lookup(argv: Bytes[]): CommandEntry | undefined {
+    const top = this.engine.commands.get(argv[0]!.toLowerCase());
+    if (!top) return undefined;
+    let entry: CommandEntry | undefined = top;
+    if (top.subcommands && argv.length >= 2) entry = top.subcommands.get(argv[1]!.toLowerCase());
+    if (!entry || !entry.handler) return entry && entry.subcommands ? entry : undefined;
+    return entry;
+  }
+}
+
+const noScriptCache = new WeakMap<CommandEntry, boolean>();
+function isNoScript(e: CommandEntry): boolean {
+  let v = noScriptCache.get(e);
+  if (v === undefined) {
+    v = e.spec.flags.includes('noscript');
+    noScriptCache.set(e, v);
+  }
+  return v;
+}
+
+function clean(s: string): string {
+  return s.replace(/[\r\n]/g, ' ');
+}
+
+const LLONG_MIN = -9223372036854775808n;
+
+/** (long long)lua_Number as the x86 conversion does: truncation, LLONG_MIN when out of range. */
+function toInteger(text: string): number | bigint {
+  const d = Number(text);
+  if (Number.isSafeInteger(Math.trunc(d))) return Math.trunc(d) + 0;
+  if (!Number.isFinite(d) || d >= 9223372036854775808 || d < -9223372036854775808) return LLONG_MIN;
+  return BigInt(Math.trunc(d));
+}
+
+/** The prelude's encoding of a Lua value (see encode in prelude.ts) → Reply. */
+function decodeResult(s: string, p: number): { value: Reply; next: number } {
+  const c = s[p];
+  switch (c) {
+    case 'n':
+      return { value: null, next: p + 1 };
+    case 'T':
+      return { value: new BoolReply(true), next: p + 1 };
+    case 'F':
+      return { value: new BoolReply(false), next: p + 1 };
+    case 'i': {
+      const nl = s.indexOf('\n', p);
+      return { value: toInteger(s.slice(p + 1, nl)), next: nl + 1 };
+    }
+    case 'd': {
+      const nl = s.indexOf('\n', p);
+      return { value: new DoubleReply(Number(s.slice(p + 1, nl))), next: nl + 1 };
+    }
+    case 's':
+    case 'E':
+    case 'S':
+    case 'B':
+    case 'V': {
+      const nl = s.indexOf('\n', p);
+      const len = Number(s.slice(p + 1, nl));
+      const text = s.slice(nl + 1, nl + 1 + len);
+      const next = nl + 1 + len;
+      if (c === 's') return { value: text, next };
+      if (c === 'S') return { value: new StatusReply(text), next };
+      if (c === 'B') return { value: new BigNumberReply(text), next };
+      if (c === 'V') {
+        const body = decodeResult(s, next);
+        return { value: new VerbatimReply(text, body.value as string), next: body.next };
+      }
+      // {err=...} is replied as "-%s": the message exactly as the script gave it.
+      return { value: new ErrorReply(text), next };
+    }
+    case 'a':
+    case 'm':
+    case 't': {
+      const nl = s.indexOf('\n', p);
+      const n = Number(s.slice(p + 1, nl));
+      let next = nl + 1;
+      if (c === 'm') {
+        const entries: Array<[Reply, Reply]> = [];
+        for (let i = 0; i < n; i++) {
+          const k = decodeResult(s, next);
+          const v = decodeResult(s, k.next);
+          entries.push([k.value, v.value]);
+          next = v.next;
+        }
+        return { value: new MapReply(entries), next };
+      }
+      const items: Reply[] = [];
+      for (let i = 0; i < n; i++) {
+        const r = decodeResult(s, next);
+        items.push(r.value);
+        next = r.next;
+      }
+      return { value: c === 't' ? new SetReply(items) : items, next };
+    }
+    default:
+      return { value: null, next: s.length };
+  }
+}
+
+const hosts = new WeakMap<Engine, ScriptHost>();
+
+/** The engine's scripting host (created on first use). */
+export function scriptHost(engine: Engine): ScriptHost {
+  let h = hosts.get(engine);
+  if (!h) hosts.set(engine, (h = new ScriptHost(engine)));
+  return h;
+}

@@ -1,0 +1,445 @@
+/**
+ * The Lua side of the scripting host, run once in each fresh Lua 5.1 state with all the
+ * standard libraries open. It builds Redis's sandbox (scriptingInit / luaRegisterRedisAPI /
+ * the globals protection of script_lua.c) and the entry point the host calls.
+ *
+ * Channel: the interpreter is C Lua 5.1.5 compiled to WebAssembly (lua-wasm-bindings), which
+ * exports no way to push a C function. The host intercepts the WASM module's fd_write (fd 1)
+ * and fd_read (fd 0) imports instead: Lua writes a request to io.stdout in one write and reads
+ * the answer from io.stdin; both are synchronous JS calls, binary safe. The file handles stay
+ * in upvalues of this chunk; the io library itself is removed from the globals.
+ *
+ * Messages Lua → host (first byte):
+ *   'C' <n>\n then n args ('s'<len>\n<bytes> or 'n'<%.17g>\n)   a redis.call / redis.pcall
+ *   'H' <bytes>                                                  redis.sha1hex
+ *   'R' <value>                                                  the script's result
+ * Host → Lua: "<len>\n<payload>", the payload being RESP (command replies) or raw bytes.
+ */
+export const PRELUDE = String.raw`
+local so, si = io.stdout, io.stdin
+so:setvbuf('no')
+local fwrite, fread = so.write, si.read
+local type, tostring, tonumber, select, error, rawget, rawset, next = type, tostring, tonumber, select, error, rawget, rawset, next
+local base_pcall, setmetatable, getmetatable, setfenv, getfenv, loadstring = pcall, setmetatable, getmetatable, setfenv, getfenv, loadstring
+local sformat, ssub, sfind, sbyte, concat = string.format, string.sub, string.find, string.byte, table.concat
+local dbg_getinfo, dbg_setmetatable = debug.getinfo, debug.setmetatable
+local os_clock = os.clock
+local xpcall, collectgarbage, sgsub = xpcall, collectgarbage, string.gsub
+local G = _G
+
+local function send(s) fwrite(so, s) end
+local function recv()
+  local n = tonumber(fread(si, '*l'))
+  if n == 0 then return '' end
+  return fread(si, n)
+end
+
+-- RESP (as the engine encodes a command's reply for the script's protocol) → Lua values,
+-- as redisProtocolToLuaType does.
+local parse
+parse = function(s, p)
+  local c = sbyte(s, p)
+  local e = sfind(s, '\r\n', p, true)
+  local line = ssub(s, p + 1, e - 1)
+  if c == 36 then -- '$'
+    local n = tonumber(line)
+    if n < 0 then return false, e + 2 end
+    return ssub(s, e + 2, e + 1 + n), e + 4 + n
+  elseif c == 58 then return tonumber(line), e + 2 -- ':'
+  elseif c == 43 then return {ok = line}, e + 2 -- '+'
+  elseif c == 45 then return {err = line}, e + 2 -- '-'
+  elseif c == 42 or c == 62 then -- '*' '>'
+    local n = tonumber(line)
+    if n < 0 then return false, e + 2 end
+    local t = {}
+    p = e + 2
+    for i = 1, n do t[i], p = parse(s, p) end
+    return t, p
+  elseif c == 95 then return nil, e + 2 -- '_'
+  elseif c == 44 then return {double = tonumber(line)}, e + 2 -- ','
+  elseif c == 35 then return line == 't', e + 2 -- '#'
+  elseif c == 37 then -- '%'
+    local n = tonumber(line)
+    local t = {}
+    p = e + 2
+    for i = 1, n do
+      local k, v
+      k, p = parse(s, p)
+      v, p = parse(s, p)
+      t[k] = v
+    end
+    return {map = t}, p
+  elseif c == 126 then -- '~'
+    local n = tonumber(line)
+    local t = {}
+    p = e + 2
+    for i = 1, n do
+      local k
+      k, p = parse(s, p)
+      t[k] = true
+    end
+    return {set = t}, p
+  elseif c == 40 then return {big_number = line}, e + 2 -- '('
+  elseif c == 61 then -- '='
+    local n = tonumber(line)
+    local body = ssub(s, e + 2, e + 1 + n)
+    return {verbatim_string = {format = ssub(body, 1, 3), string = ssub(body, 5)}}, e + 4 + n
+  end
+  return nil, e + 2
+end
+
+-- luaPushError: "-CODE msg" keeps its code, anything else gets ERR.
+local function err_table(msg)
+  if sbyte(msg, 1) == 45 then
+    local sp = sfind(msg, ' ', 1, true)
+    if not sp then msg = 'ERR ' .. ssub(msg, 2) else msg = ssub(msg, 2) end
+  else
+    msg = 'ERR ' .. msg
+  end
+  return {err = msg}
+end
+
+local function command(raise, ...)
+  local n = select('#', ...)
+  if n == 0 then
+    local e = err_table('Please specify at least one argument for this redis lib call')
+    if raise then error(e) end
+    return e
+  end
+  local parts = {'C', n, '\n'}
+  local k = 3
+  for i = 1, n do
+    local a = select(i, ...)
+    local t = type(a)
+    if t == 'string' then
+      parts[k + 1] = 's'; parts[k + 2] = #a; parts[k + 3] = '\n'; parts[k + 4] = a
+      k = k + 4
+    elseif t == 'number' then
+      parts[k + 1] = 'n'; parts[k + 2] = sformat('%.17g', a); parts[k + 3] = '\n'
+      k = k + 3
+    else
+      local e = err_table('Lua redis lib command arguments must be strings or integers')
+      if raise then error(e) end
+      return e
+    end
+  end
+  send(concat(parts))
+  local r = parse(recv(), 1)
+  if raise and type(r) == 'table' and rawget(r, 'err') then error(r) end
+  return r
+end
+
+-- redis.call is a C function in Redis, so 'return redis.call(...)' keeps the script's frame
+-- (Lua 5.1 does not replace a frame to tail-call C) and an error names the script's line.
+-- A Lua function would be tail-called and lose it: here the API functions that raise are
+-- callable tables whose __call is a coroutine.wrap trampoline (a C function) around the
+-- Lua implementation; a trampoline that raised is replaced by a fresh one.
+local cowrap, coyield, unpack = coroutine.wrap, coroutine.yield, unpack
+local function cfunction(f)
+  local mt = {__metatable = false}
+  local start
+  start = function()
+    mt.__call = cowrap(function(_, ...)
+      local n, args = select('#', ...), {...}
+      while true do
+        local ok, r = base_pcall(f, unpack(args, 1, n))
+        if not ok then
+          start()
+          error(r, 0)
+        end
+        local function collect(_, ...) n, args = select('#', ...), {...} end
+        collect(coyield(r))
+      end
+    end)
+  end
+  start()
+  return setmetatable({}, mt)
+end
+
+local redis = {}
+redis.call = cfunction(function(...) return command(true, ...) end)
+redis.pcall = function(...) return command(false, ...) end
+redis.error_reply = function(msg)
+  if type(msg) ~= 'string' then error('wrong number or type of arguments', 0) end
+  if sbyte(msg, 1) ~= 45 then msg = '-' .. msg end
+  return err_table(msg)
+end
+redis.status_reply = function(msg)
+  if type(msg) ~= 'string' then error('wrong number or type of arguments', 0) end
+  return {ok = msg}
+end
+redis.sha1hex = function(...)
+  if select('#', ...) ~= 1 then error('wrong number of arguments', 0) end
+  local s = ...
+  if type(s) ~= 'string' and type(s) ~= 'number' then s = '' end
+  send('H' .. s)
+  return recv()
+end
+redis.LOG_DEBUG = 0
+redis.LOG_VERBOSE = 1
+redis.LOG_NOTICE = 2
+redis.LOG_WARNING = 3
+redis.log = function(level, ...)
+  if select('#', ...) == 0 then error('redis.log() requires two arguments or more.', 0) end
+  if type(level) ~= 'number' then error('First argument must be a number (log level).', 0) end
+  if level < 0 or level > 3 then error('Invalid debug level.', 0) end
+end
+local resp = 2
+redis.setresp = function(...)
+  if select('#', ...) ~= 1 then error('redis.setresp() requires one argument.', 0) end
+  local v = tonumber((...))
+  if v ~= 2 and v ~= 3 then error('RESP version must be 2 or 3.', 0) end
+  resp = v
+  send('P' .. v)
+end
+redis.REPL_NONE = 0
+redis.REPL_AOF = 1
+redis.REPL_SLAVE = 2
+redis.REPL_REPLICA = 2
+redis.REPL_ALL = 3
+redis.set_repl = function(...)
+  if select('#', ...) ~= 1 then error('redis.set_repl() requires one argument.', 0) end
+  local v = tonumber((...))
+  if v == nil or v < 0 or v > 3 then error('Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.', 0) end
+end
+redis.replicate_commands = function() return true end
+redis.breakpoint = function() return false end
+redis.debug = function() end
+redis.REDIS_VERSION = '@VERSION@'
+redis.REDIS_VERSION_NUM = @VERSION_NUM@
+
+-- Readonly tables (Redis patches Lua with lua_enablereadonlytable; stock 5.1 gets proxies).
+local readonly = setmetatable({}, {__mode = 'k'})
+local function ro_error() error('Attempt to modify a readonly table', 2) end
+local function protect(t)
+  local proxy = {}
+  setmetatable(proxy, {__index = t, __newindex = ro_error, __metatable = false})
+  readonly[proxy] = true
+  return proxy
+end
+
+for _, name in ipairs({'error_reply', 'status_reply', 'sha1hex', 'log', 'setresp', 'set_repl'}) do
+  redis[name] = cfunction(redis[name])
+end
+
+local libs = {}
+for _, name in ipairs({'string', 'table', 'math', 'coroutine'}) do libs[name] = G[name] end
+libs.redis = redis
+libs.os = {clock = os_clock}
+-- math.random / randomseed are Redis's own (redisLrand48) in real Redis; not replaced here.
+
+-- The string metatable: getmetatable('') shows a readonly view whose __index is the
+-- readonly string library.
+local string_ro = protect(libs.string)
+local smeta = getmetatable('')
+smeta.__metatable = protect({__index = string_ro})
+
+local allowed = {
+  'assert', 'collectgarbage', 'error', 'gcinfo', 'getfenv', 'getmetatable', 'ipairs', 'loadstring',
+  'newproxy', 'next', 'pairs', 'pcall', 'rawequal', 'rawget', 'rawset', 'select', 'setfenv',
+  'setmetatable', 'tonumber', 'tostring', 'type', 'unpack', 'xpcall', '_VERSION',
+}
+local env = {}
+local visible = {}
+for _, name in ipairs(allowed) do visible[name] = G[name] end
+for name, t in pairs(libs) do
+  if name == 'string' then visible[name] = string_ro else visible[name] = protect(t) end
+end
+
+-- Redis replaces pcall so that an error table raised by redis.call comes back as its message.
+local function pcall_result(ok, ...)
+  if ok then return true, ... end
+  local e = ...
+  if type(e) == 'table' then
+    local m = rawget(e, 'err')
+    if type(m) == 'string' or type(m) == 'number' then e = m end
+  end
+  return false, e
+end
+visible.pcall = function(f, ...) return pcall_result(base_pcall(f, ...)) end
+visible.rawset = cfunction(function(t, k, v)
+  if t == env or readonly[t] then error('Attempt to modify a readonly table', 0) end
+  return rawset(t, k, v)
+end)
+visible.setmetatable = cfunction(function(t, m)
+  if t == env or readonly[t] then error('Attempt to modify a readonly table', 0) end
+  return setmetatable(t, m)
+end)
+visible.getfenv = function(...)
+  local r = getfenv(...)
+  if r == G then return env end
+  return r
+end
+visible.loadstring = function(s, name)
+  local f, e = loadstring(s, name)
+  if f then setfenv(f, env) end
+  return f, e
+end
+
+-- KEYS / ARGV of the running script live here (Redis sets them as globals).
+local current = {}
+visible._G = env
+setmetatable(env, {
+  __index = function(_, k)
+    local v = current[k]
+    if v ~= nil then return v end
+    v = visible[k]
+    if v == nil then
+      error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2)
+    end
+    return v
+  end,
+  __newindex = ro_error,
+  __metatable = false,
+})
+readonly[env] = true
+
+-- Lua value → the host's reply encoding (luaReplyToRedisReply).
+local encode
+local function enc_str(tag, s) return tag .. #s .. '\n' .. s end
+local function clean(s) return (sgsub(s, '[\r\n]', ' ')) end
+encode = function(v, out)
+  local t = type(v)
+  if t == 'string' then out[#out + 1] = enc_str('s', v)
+  elseif t == 'number' then out[#out + 1] = 'i' .. sformat('%.17g', v) .. '\n'
+  elseif t == 'boolean' then
+    if resp == 2 then
+      out[#out + 1] = v and 'i1\n' or 'n'
+    else
+      out[#out + 1] = v and 'T' or 'F'
+    end
+  elseif t == 'table' then
+    local e = rawget(v, 'err')
+    if type(e) == 'string' then out[#out + 1] = enc_str('E', clean(e)) return end
+    local ok = rawget(v, 'ok')
+    if type(ok) == 'string' then out[#out + 1] = enc_str('S', clean(ok)) return end
+    local d = rawget(v, 'double')
+    if type(d) == 'number' then out[#out + 1] = 'd' .. sformat('%.17g', d) .. '\n' return end
+    local b = rawget(v, 'big_number')
+    if type(b) == 'string' then out[#out + 1] = enc_str('B', clean(b)) return end
+    local vs = rawget(v, 'verbatim_string')
+    if type(vs) == 'table' then
+      local f, s = rawget(vs, 'format'), rawget(vs, 'string')
+      if type(f) == 'string' and type(s) == 'string' then
+        out[#out + 1] = enc_str('V', ssub(f, 1, 3))
+        out[#out + 1] = enc_str('V', s)
+        return
+      end
+    end
+    local m = rawget(v, 'map')
+    if type(m) == 'table' then
+      local n = 0
+      for _ in next, m do n = n + 1 end
+      out[#out + 1] = 'm' .. n .. '\n'
+      for k, x in next, m do encode(k, out) encode(x, out) end
+      return
+    end
+    local st = rawget(v, 'set')
+    if type(st) == 'table' then
+      local n = 0
+      for _ in next, st do n = n + 1 end
+      out[#out + 1] = 't' .. n .. '\n'
+      for k in next, st do encode(k, out) end
+      return
+    end
+    local slot = #out + 1
+    out[slot] = ''
+    local j = 1
+    while true do
+      local x = rawget(v, j)
+      if x == nil then break end
+      encode(x, out)
+      j = j + 1
+    end
+    out[slot] = 'a' .. (j - 1) .. '\n'
+  else
+    out[#out + 1] = 'n'
+  end
+end
+
+-- __redis__err__handler: a string error becomes {err='ERR '..msg}; source and line of the
+-- script frame that raised it (skipping C frames and this host's own functions).
+local function handler(e)
+  local level = 2
+  local i = dbg_getinfo(level, 'Sl')
+  while i and (i.what == 'C' or i.source == '=redis_host') do
+    level = level + 1
+    i = dbg_getinfo(level, 'Sl')
+  end
+  if type(e) ~= 'table' then e = {err = 'ERR ' .. tostring(e)} end
+  if i then
+    e.source = i.source
+    e.line = i.currentline
+  end
+  return e
+end
+
+local scripts = {}
+
+local function run(f, nk, args)
+  local keys, argv = {}, {}
+  for i = 1, nk do keys[i] = args[i] end
+  for i = nk + 1, #args do argv[i - nk] = args[i] end
+  current.KEYS = keys
+  current.ARGV = argv
+  resp = 2
+  local ok, r = xpcall(f, handler)
+  current.KEYS = nil
+  current.ARGV = nil
+  if not ok then
+    local msg = r
+    if type(r) == 'table' then
+      msg = rawget(r, 'err')
+      if type(msg) ~= 'string' then msg = 'ERR unknown error' end
+      msg = clean(msg)
+      local src, line = rawget(r, 'source'), rawget(r, 'line')
+      if src and line then return 'X' .. sformat('%s\n%s\n%s', msg, src, line) end
+      return 'X' .. msg .. '\n\n'
+    end
+    return 'X' .. clean(tostring(msg)) .. '\n\n'
+  end
+  local out = {'R'}
+  encode(r, out)
+  return concat(out)
+end
+
+-- Requests from the host: 'L'<sha><body> compiles, 'E'<sha><nkeys>\n<n>\n(<len>\n<bytes>)* runs.
+function __rs_entry()
+  local req = recv()
+  local op = sbyte(req, 1)
+  if op == 76 then
+    local sha = ssub(req, 2, 41)
+    local f, e = loadstring(ssub(req, 42), '@user_script')
+    if not f then send('X' .. tostring(e)) return end
+    setfenv(f, env)
+    scripts[sha] = f
+    send('R')
+  elseif op == 69 then
+    local sha = ssub(req, 2, 41)
+    local p = 42
+    local e = sfind(req, '\n', p, true)
+    local nk = tonumber(ssub(req, p, e - 1))
+    p = e + 1
+    e = sfind(req, '\n', p, true)
+    local n = tonumber(ssub(req, p, e - 1))
+    p = e + 1
+    local args = {}
+    for i = 1, n do
+      e = sfind(req, '\n', p, true)
+      local len = tonumber(ssub(req, p, e - 1))
+      args[i] = ssub(req, e + 1, e + len)
+      p = e + 1 + len
+    end
+    send(run(scripts[sha], nk, args))
+  elseif op == 70 then
+    scripts = {}
+    collectgarbage()
+    send('R')
+  end
+end
+
+-- Remove everything a script must not reach.
+for k in next, G do
+  if k ~= '__rs_entry' then G[k] = nil end
+end
+`;
