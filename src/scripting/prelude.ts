@@ -145,6 +145,8 @@ local function cfunction(f)
         local ok, r = base_pcall(f, unpack(args, 1, n))
         if not ok then
           start()
+          -- A string would get the caller's position prepended by the trampoline.
+          if type(r) ~= 'table' then r = {err = 'ERR ' .. tostring(r)} end
           error(r, 0)
         end
         local function collect(_, ...) n, args = select('#', ...), {...} end
