@@ -20,6 +20,7 @@ import { parseDouble, parseLongExact } from '../engine/number.js';
 import { DoubleReply, ErrorReply, NULL_ARRAY, type Reply } from '../engine/reply.js';
 import type { Session } from '../engine/session.js';
 import { ZSetObject } from '../engine/types/zset.js';
+import { formatFixed } from '../resp/double.js';
 import type { HandlerMap } from './table.js';
 import { zaddCommand } from './zset.js';
 
@@ -48,11 +49,7 @@ function invalidLonLat(lon: number, lat: number): ErrorReply {
 function printfF(v: number): string {
   if (Number.isNaN(v)) return v < 0 ? '-nan' : 'nan';
   if (!Number.isFinite(v)) return v < 0 ? '-inf' : 'inf';
-  if (Math.abs(v) >= 1e21) {
-    const neg = v < 0;
-    return (neg ? '-' : '') + BigInt(Math.abs(v)).toString() + '.000000';
-  }
-  return v.toFixed(6);
+  return formatFixed(v, 6);
 }
 
 /**

@@ -1,3 +1,5 @@
+import { formatFixed } from '../resp/double.js';
+
 /**
  * Redis's geohash (geohash.c, geohash_helper.c): 26-step (52-bit) interleaved hashes over
  * longitude [-180, 180] and latitude [-85.05112878, 85.05112878], the neighbour boxes used
@@ -553,7 +555,7 @@ export function formatDistance(d: number): string {
 
 /** ld2string(…, LD_STR_HUMAN): "%.17Lf" with trailing zeros (and a bare dot) removed. */
 export function formatHumanDouble(d: number): string {
-  let s = d.toFixed(17);
+  let s = formatFixed(d, 17);
   if (s.includes('.')) {
     s = s.replace(/0+$/, '');
     if (s.endsWith('.')) s = s.slice(0, -1);

@@ -233,14 +233,10 @@ export function formatDouble17g(d: number): string {
   if (d === -Infinity) return '-inf';
   if (Number.isNaN(d)) return 'nan';
   if (d === 0) return Object.is(d, -0) ? '-0' : '0';
-  const e = d.toExponential(16); // 17 significant digits
-  const ePos = e.indexOf('e');
-  let mantissa = e.slice(0, ePos);
-  const exp = Number(e.slice(ePos + 1));
-  const neg = mantissa.startsWith('-');
-  if (neg) mantissa = mantissa.slice(1);
+  const neg = d < 0;
+  const [sig, exp] = roundSignificant(Math.abs(d), 17);
   // %g strips trailing zeros.
-  let digits = mantissa.replace('.', '').replace(/0+$/, '');
+  let digits = sig.replace(/0+$/, '');
   if (digits === '') digits = '0';
   let body: string;
   if (exp < -4 || exp >= 17) {
@@ -253,6 +249,82 @@ export function formatDouble17g(d: number): string {
     body = digits + '0'.repeat(exp + 1 - digits.length);
   } else {
     body = digits.slice(0, exp + 1) + '.' + digits.slice(exp + 1);
+  }
+  return neg ? '-' + body : body;
+}
+
+// --- exact decimal rounding (printf's round-half-even on the exact binary value) ----------
+
+const F64B = new Float64Array(1);
+const U64B = new BigUint64Array(F64B.buffer);
+
+/** |d| exactly as D × 10^-S (D without leading zeros). */
+function exactDecimal(a: number): [string, number] {
+  F64B[0] = a;
+  const bits = U64B[0]!;
+  const bexp = Number((bits >> 52n) & 0x7ffn);
+  let m = bits & 0xfffffffffffffn;
+  let e: number;
+  if (bexp === 0) e = -1074;
+  else {
+    m |= 1n << 52n;
+    e = bexp - 1075;
+  }
+  if (e >= 0) return [(m << BigInt(e)).toString(), 0];
+  return [(m * 5n ** BigInt(-e)).toString(), -e];
+}
+
+/** Rounds the digit string D, dropping `drop` trailing digits, half to even. */
+function roundDigits(D: string, drop: number): string {
+  if (drop <= 0) return D;
+  const keep = D.slice(0, D.length - drop);
+  const first = D.charCodeAt(D.length - drop) - 48;
+  let up = first > 5;
+  if (first === 5) {
+    const rest = D.slice(D.length - drop + 1);
+    up = /[1-9]/.test(rest) || (keep.length > 0 && (keep.charCodeAt(keep.length - 1) - 48) % 2 === 1);
+  }
+  if (!up) return keep === '' ? '0' : keep;
+  return (BigInt(keep === '' ? '0' : keep) + 1n).toString().padStart(keep.length, '0');
+}
+
+/**
+ * `n` significant digits of a positive finite double, rounded as printf does: returns the
+ * digit string (exactly n digits) and the decimal exponent of its first digit.
+ */
+function roundSignificant(a: number, n: number): [string, number] {
+  // Fast path: JS rounds exactly too, but breaks ties upward; a tie needs digit n+1 to be 5.
+  const probe = a.toExponential(n);
+  if (probe.charCodeAt(n + 1) !== 53 /* 5 */) {
+    const e = a.toExponential(n - 1);
+    const ePos = e.indexOf('e');
+    return [e.slice(0, ePos).replace('.', ''), Number(e.slice(ePos + 1))];
+  }
+  const [D, S] = exactDecimal(a);
+  let r = roundDigits(D, D.length - n);
+  let exp = D.length - 1 - S;
+  if (r.length > n) {
+    r = r.slice(0, n);
+    exp++;
+  }
+  return [r.padEnd(n, '0'), exp];
+}
+
+/** printf("%.{f}f") of a finite double, exactly (round half to even on the binary value). */
+export function formatFixed(d: number, f: number): string {
+  const neg = d < 0 || Object.is(d, -0);
+  const a = Math.abs(d);
+  let body: string;
+  const probe = a < 1e20 ? a.toFixed(Math.min(f + 1, 100)) : '';
+  if (probe !== '' && probe.charCodeAt(probe.length - 1) !== 53) {
+    body = a.toFixed(f);
+  } else {
+    const [D, S] = exactDecimal(a);
+    let digits: string;
+    if (S <= f) digits = D + '0'.repeat(f - S);
+    else digits = roundDigits(D, S - f);
+    digits = digits.padStart(f + 1, '0');
+    body = f > 0 ? digits.slice(0, digits.length - f) + '.' + digits.slice(digits.length - f) : digits;
   }
   return neg ? '-' + body : body;
 }

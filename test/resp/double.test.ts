@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDouble, formatDouble17g } from '../../src/resp/double.js';
+import { formatDouble, formatDouble17g, formatFixed } from '../../src/resp/double.js';
 
 describe('formatDouble (Redis 7.2 d2string: double2ll + fpconv_dtoa)', () => {
   it('spells specials', () => {
@@ -78,5 +78,19 @@ describe('grisu2 quirks (fpconv_dtoa is not always shortest)', () => {
       if (!Number.isFinite(d)) continue;
       expect(Number(formatDouble(d))).toBe(d);
     }
+  });
+});
+
+describe('exact printf rounding', () => {
+  it('rounds exact ties to even like glibc', () => {
+    expect(formatDouble17g(1929377421321310.25)).toBe('1929377421321310.2');
+    expect(formatDouble17g(-459563504991592.125)).toBe('-459563504991592.12');
+    expect(formatFixed(-20732793858.796054840087890625, 17)).toBe('-20732793858.79605484008789062');
+    expect(formatFixed(2 ** -18, 17)).toBe('0.00000381469726562');
+    expect(formatFixed(0.5, 0)).toBe('0');
+    expect(formatFixed(1.5, 0)).toBe('2');
+    expect(formatFixed(1e22, 2)).toBe('10000000000000000000000.00');
+    expect(formatFixed(-0, 3)).toBe('-0.000');
+    expect(formatFixed(200, 6)).toBe('200.000000');
   });
 });
