@@ -114,6 +114,14 @@ function readList(ctx: Session, key: Bytes): ListObject | undefined | ErrorReply
   return o as ListObject;
 }
 
+/**
+ * signalModified counted one change; Redis's server.dirty counts one per element pushed,
+ * popped or removed (INFO rdb_changes_since_last_save).
+ */
+function addDirty(ctx: Session, changes: number): void {
+  if (changes !== 0) ctx.engine.dirty += changes;
+}
+
 function notify(ctx: Session, type: string, event: string, key: Bytes): void {
   ctx.engine.notifyKeyspaceEvent(type, event, key, ctx.dbIndex);
 }
@@ -122,7 +130,7 @@ function notify(ctx: Session, type: string, event: string, key: Bytes): void {
  * listElementsRemoved: pop event, delete the emptied key (or try the shrinking conversion),
  * signal the modification.
  */
-function elementsRemoved(ctx: Session, key: Bytes, head: Where, list: ListObject): void {
+function elementsRemoved(ctx: Session, key: Bytes, head: Where, list: ListObject, count = 1): void {
   notify(ctx, 'l', head ? 'lpop' : 'rpop', key);
   if (list.length === 0) {
     ctx.db.delete(key);
@@ -131,6 +139,7 @@ function elementsRemoved(ctx: Session, key: Bytes, head: Where, list: ListObject
     list.tryConvertToListpack(fill(ctx), true);
   }
   ctx.db.signalModified(key);
+  addDirty(ctx, count - 1);
 }
 
 /** addListRangeReply: start/end inclusive with negative indexes, optionally reversed. */
@@ -151,7 +160,7 @@ function popRange(ctx: Session, key: Bytes, list: ListObject, head: Where, count
   const n = count > llen ? llen : count;
   const reply = head ? rangeReply(list, 0, n - 1, false) : rangeReply(list, -n, -1, true);
   list.deleteRange(head ? 0 : -n, n);
-  elementsRemoved(ctx, key, head, list);
+  elementsRemoved(ctx, key, head, list, n);
   return reply;
 }
 
@@ -172,6 +181,7 @@ function push(ctx: Session, argv: Bytes[], head: Where, xx: boolean): Reply {
   list.tryConvertForGrowth(fill(ctx), addBytes, argv.length - 2);
   for (let j = 2; j < argv.length; j++) list.push(argv[j]!, head);
   ctx.db.signalModified(key);
+  addDirty(ctx, argv.length - 3);
   notify(ctx, 'l', head ? 'lpush' : 'rpush', key);
   return list.length;
 }
@@ -309,6 +319,7 @@ function move(
     ctx.db.add(dst, target);
   }
   ctx.db.signalModified(dst);
+  addDirty(ctx, -1); // lmoveHandlePush only signals; the move counts once, in elementsRemoved
   target.tryConvertForGrowth(fill(ctx), value.length, 1);
   target.push(value, to);
   notify(ctx, 'l', to ? 'lpush' : 'rpush', dst);
@@ -492,8 +503,12 @@ export const listCommands: HandlerMap = {
       list.tryConvertToListpack(fill(ctx), true);
     }
     // signalModifiedKey always; server.dirty only grows by what was removed.
-    if (ltrim + rtrim > 0) ctx.db.signalModified(key);
-    else ctx.db.touchWatchedKey(key);
+    if (ltrim + rtrim > 0) {
+      ctx.db.signalModified(key);
+      addDirty(ctx, ltrim + rtrim - 1);
+    } else {
+      ctx.db.touchWatchedKey(key);
+    }
     return OK;
   },
 
@@ -526,6 +541,7 @@ export const listCommands: HandlerMap = {
     const removed = list.remove(argv[3]!, toRemove);
     if (removed) {
       ctx.db.signalModified(key);
+      addDirty(ctx, removed - 1);
       notify(ctx, 'l', 'lrem', key);
     }
     if (list.length === 0) {

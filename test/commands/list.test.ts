@@ -917,3 +917,24 @@ describe('building lists whole', () => {
     expect(one.nodes()).toEqual([['a', 'b', 'c']]);
   });
 });
+
+describe('server.dirty', () => {
+  it('counts one change per element pushed, popped or removed, as real redis does', async () => {
+    const realDirty = async (): Promise<number> => {
+      const info = String(await d.client.call('INFO', 'persistence'));
+      return Number(/rdb_changes_since_last_save:(\d+)/.exec(info)![1]);
+    };
+    const cmds = [
+      'RPUSH l a b c d e f g', 'LPUSH l x y', 'LPOP l', 'RPOP l 3', 'LPOP l 0', 'LMOVE l m LEFT RIGHT',
+      'RPOPLPUSH l l', 'LINSERT l BEFORE c z', 'LSET l 0 q', 'LREM l 0 c', 'LREM l 0 nothing', 'LTRIM l 0 -1',
+      'RPUSH l 1 2 3 4', 'LTRIM l 1 -2', 'LMPOP 1 l RIGHT COUNT 2', 'BLPOP l 0', 'BLMPOP 0 1 m LEFT COUNT 5',
+      'LPUSHX nokey a', 'LPOP nokey',
+    ];
+    for (const c of cmds) {
+      const before = [await realDirty(), d.engine.dirty];
+      await d.do(...c.split(' '));
+      const after = [await realDirty(), d.engine.dirty];
+      expect([c, after[1]! - before[1]!]).toEqual([c, after[0]! - before[0]!]);
+    }
+  });
+});
