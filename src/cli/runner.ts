@@ -213,6 +213,7 @@ export class CommandRunner {
           // The rest of the repetitions, awaiting any that block again.
           for (let j = i + 1; j < repeat && this.failed === null; j++) {
             const again = this.run(argv);
+            if (again instanceof Promise) await this.sink.flush();
             this.after(name, argv, again instanceof Promise ? await again : again, verbatim);
           }
           return undefined;
