@@ -142,7 +142,7 @@ function pushMember(out: Reply[], resp3: boolean, withscores: boolean, member: B
   else out.push(member, new DoubleReply(score));
 }
 
-/** Deletes an emptied zset key with its "del" event. */
+/** Deletes the key when the zset became empty (the caller fires "del"); true if it did. */
 function deleteIfEmpty(ctx: Session, key: Bytes, z: ZSetObject): boolean {
   if (z.size !== 0) return false;
   ctx.db.delete(key);
