@@ -29,16 +29,22 @@ export function invalidExpireTime(cmd: string): ErrorReply {
   return new ErrorReply(`ERR invalid expire time in '${cmd}' command`);
 }
 
+/** C's "%.Ns": at most n bytes, stopping at a NUL (what Redis's format strings print). */
+export function cstr(s: string, n: number): string {
+  const z = s.indexOf('\0');
+  return z >= 0 && z < n ? s.slice(0, z) : s.slice(0, n);
+}
+
 /** processCommand's reply for a name it does not know: up to 128 bytes of each part. */
 export function unknownCommand(name: string, args: readonly string[]): ErrorReply {
   let shown = '';
   for (const a of args) {
     if (shown.length >= 128) break;
-    shown += `'${a.slice(0, 128 - shown.length)}' `;
+    shown += `'${cstr(a, 128 - shown.length)}' `;
   }
-  return new ErrorReply(`ERR unknown command '${name.slice(0, 128)}', with args beginning with: ${shown}`);
+  return new ErrorReply(`ERR unknown command '${cstr(name, 128)}', with args beginning with: ${shown}`);
 }
 
 export function unknownSubcommand(sub: string, container: string): ErrorReply {
-  return new ErrorReply(`ERR unknown subcommand '${sub.slice(0, 128)}'. Try ${container.toUpperCase()} HELP.`);
+  return new ErrorReply(`ERR unknown subcommand '${cstr(sub, 128)}'. Try ${container.toUpperCase()} HELP.`);
 }

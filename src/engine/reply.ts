@@ -35,7 +35,11 @@ export class StatusReply {
 
 /** -ERR style error. `message` is the full line without the leading '-', e.g. "ERR syntax error". */
 export class ErrorReply {
-  constructor(readonly message: string) {}
+  readonly message: string;
+  constructor(message: string) {
+    // An error is one protocol line: Redis turns CR/LF that came from user input into spaces.
+    this.message = /[\r\n]/.test(message) ? message.replace(/[\r\n]/g, ' ') : message;
+  }
   /** The first word: ERR, WRONGTYPE, NOSCRIPT, ... */
   get code(): string {
     const sp = this.message.indexOf(' ');

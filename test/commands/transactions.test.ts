@@ -42,3 +42,13 @@ describe('transactions against real redis', () => {
     expect(d.compared).toBeGreaterThan(20);
   });
 });
+
+describe('unknown commands with awkward bytes', () => {
+  it('truncate at NUL and turn newlines into spaces, as Redis does', async () => {
+    await d.do('FOO', 'a\nb');
+    await d.do('FOO', 'a\x00b', 'c');
+    await d.do('FOO\r\nBAR', 'x');
+    await d.do('CONFIG', 'nosuch\nsub');
+    await d.do('x'.repeat(200), 'y'.repeat(200));
+  });
+});
