@@ -99,11 +99,12 @@ local function err_table(msg)
   return {err = msg}
 end
 
+local revive_call
 local function command(raise, ...)
   local n = select('#', ...)
   if n == 0 then
     local e = err_table('Please specify at least one argument for this redis lib call')
-    if raise then error(e) end
+    if raise then revive_call() error(e) end
     return e
   end
   local parts = {'C', n, '\n'}
@@ -119,13 +120,13 @@ local function command(raise, ...)
       k = k + 3
     else
       local e = err_table('Lua redis lib command arguments must be strings or integers')
-      if raise then error(e) end
+      if raise then revive_call() error(e) end
       return e
     end
   end
   send(concat(parts))
   local r = parse(recv(), 1)
-  if raise and type(r) == 'table' and rawget(r, 'err') then error(r) end
+  if raise and type(r) == 'table' and rawget(r, 'err') then revive_call() error(r) end
   return r
 end
 
@@ -158,8 +159,15 @@ local function cfunction(f)
   return setmetatable({}, mt)
 end
 
+-- redis.call's own trampoline: no table or closure per call; command() revives it before
+-- it raises (the raising coroutine dies).
+local call_mt = {__metatable = false}
+local function call_loop(_, ...) return call_loop(coyield(command(true, ...))) end
+revive_call = function() call_mt.__call = cowrap(call_loop) end
+revive_call()
+
 local redis = {}
-redis.call = cfunction(function(...) return command(true, ...) end)
+redis.call = setmetatable({}, call_mt)
 redis.pcall = function(...) return command(false, ...) end
 redis.error_reply = function(msg)
   if type(msg) ~= 'string' then error('wrong number or type of arguments', 0) end
