@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import { parseRdbBuffer, readRdbFile, type ReadRdbOptions } from './reader.js';
 import type { StreamGroup } from './types.js';
 import { collectKeys, type RdbValue } from './value.js';
+import { splitBySizes } from './writer.js';
 
 /**
  * Between the file world (RdbValue) and the engine's value objects: the encodings objects get
@@ -23,14 +24,21 @@ export function valueToObject(v: RdbValue, rdbType: number, config: Config): Red
   switch (v.type) {
     case 'string':
       return StringObject.fromLoad(v.value);
-    case 'list':
-      return v.items.length ? ListObject.fromItems(v.items, config.listMaxListpackSize) : null;
+    case 'list': {
+      if (!v.items.length) return null;
+      if (!v.nodes) return ListObject.fromItems(v.items, config.listMaxListpackSize);
+      // A saved quicklist keeps its node layout (it matters for when it converts back).
+      return ListObject.fromNodes(splitBySizes(v.items, v.nodes), config.listMaxListpackSize);
+    }
     case 'set':
       if (!v.members.length) return null;
       if (rdbType === C.RDB_TYPE_SET_LISTPACK) return SetObject.fromListpack(v.members, config);
       return SetObject.fromMembers(v.members, config);
     case 'zset':
-      return v.entries.length ? ZSetObject.fromEntries(config, v.entries) : null;
+      if (!v.entries.length) return null;
+      // A packed zset from the file stays packed (7.2's loader); a skiplist is rebuilt by size.
+      if (rdbType === C.RDB_TYPE_ZSET_LISTPACK || rdbType === C.RDB_TYPE_ZSET_ZIPLIST) return ZSetObject.fromListpackEntries(config, v.entries);
+      return ZSetObject.fromEntries(config, v.entries);
     case 'hash': {
       // Hash field TTLs (Redis 7.4) have no place in a 7.2 engine: fields load without them.
       const live = v.entries.map(([f, val]) => [f, val] as [Bytes, Bytes]);
@@ -48,8 +56,10 @@ export function objectToValue(o: RedisObject): RdbValue {
   switch (o.type) {
     case 'string':
       return { type: 'string', value: (o as StringObject).value };
-    case 'list':
-      return { type: 'list', items: [...(o as ListObject).items()] };
+    case 'list': {
+      const nodes = (o as ListObject).nodes();
+      return { type: 'list', items: nodes.flat(), nodes: nodes.map((n) => n.length) };
+    }
     case 'set':
       return { type: 'set', members: [...(o as SetObject).members()], encoding: o.encoding };
     case 'zset':

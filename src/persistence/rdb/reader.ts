@@ -723,6 +723,7 @@ export class RdbParser {
     if (container === C.QUICKLIST_NODE_CONTAINER_PLAIN) {
       this.startKey();
       v.onListItem?.(buf.toString('latin1'));
+      v.onListNode?.(1);
     } else {
       const what = `${C.RDB_TYPE_LABELS[st.rdbType]} node of key ${JSON.stringify(this.key!.key)}`;
       const items = st.rdbType === C.RDB_TYPE_LIST_QUICKLIST_2 ? decodeListpack(buf, offset, what) : decodeZiplist(buf, offset, what);
@@ -730,6 +731,8 @@ export class RdbParser {
         this.startKey();
         v.onListItem?.(item);
       }
+      // Empty nodes are skipped by loaders; only real boundaries are reported.
+      if (items.length) v.onListNode?.(items.length);
     }
     if (--st.remaining === 0) this.finishKey();
   }

@@ -68,6 +68,8 @@ export interface RdbVisitor {
   onKey?(info: RdbKeyInfo): void;
   onString?(value: Bytes): void;
   onListItem?(value: Bytes): void;
+  /** After the items of one quicklist node (RDB 7+ lists): how many it held. */
+  onListNode?(count: number): void;
   onSetMember?(member: Bytes): void;
   onZsetMember?(member: Bytes, score: number): void;
   /** expireAt: a hash field's absolute TTL in ms (RDB 12), or null. */

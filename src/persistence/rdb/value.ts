@@ -8,7 +8,7 @@ import type { RdbKeyInfo, RdbVisitor, StreamId, StreamMeta } from './types.js';
  */
 export type RdbValue =
   | { type: 'string'; value: Bytes }
-  | { type: 'list'; items: Bytes[] }
+  | { type: 'list'; items: Bytes[]; /** Items per saved quicklist node, when the file had nodes. */ nodes?: number[] }
   | { type: 'set'; members: Bytes[]; encoding?: string }
   | { type: 'zset'; entries: Array<[Bytes, number]>; encoding?: string }
   | { type: 'hash'; entries: Array<[Bytes, Bytes, number | null]>; encoding?: string }
@@ -26,7 +26,7 @@ export interface CollectedKey {
  */
 export function collectKeys(
   onKeyValue: (key: CollectedKey) => void,
-  extra: Omit<RdbVisitor, 'onKey' | 'onString' | 'onListItem' | 'onSetMember' | 'onZsetMember' | 'onHashField' | 'onStreamEntry' | 'onStreamMeta' | 'onModuleValue' | 'onKeyEnd'> = {},
+  extra: Omit<RdbVisitor, 'onKey' | 'onString' | 'onListItem' | 'onListNode' | 'onSetMember' | 'onZsetMember' | 'onHashField' | 'onStreamEntry' | 'onStreamMeta' | 'onModuleValue' | 'onKeyEnd'> = {},
 ): RdbVisitor {
   let info: RdbKeyInfo | null = null;
   let value: RdbValue | null = null;
@@ -45,6 +45,10 @@ export function collectKeys(
     },
     onListItem(v) {
       ensure('list', () => ({ type: 'list', items: [] })).items.push(v);
+    },
+    onListNode(count) {
+      const v = ensure('list', () => ({ type: 'list', items: [] }));
+      (v.nodes ??= []).push(count);
     },
     onSetMember(m) {
       ensure('set', () => ({ type: 'set', members: [] })).members.push(m);

@@ -269,7 +269,7 @@ export class RdbWriter {
         this.str(value.value);
         break;
       case 'list':
-        return this.list(key, value.items);
+        return this.list(key, value.items, value.nodes);
       case 'set':
         return this.set(key, value.members, value.encoding);
       case 'zset':
@@ -297,7 +297,26 @@ export class RdbWriter {
   // --- values ---------------------------------------------------------------------------
 
   /** Quicklist nodes as Redis fills them: up to the per-node byte limit or entry count. */
-  private list(key: Bytes, items: Bytes[]): void {
+  private list(key: Bytes, items: Bytes[], nodeSizes?: number[]): void {
+    const nodes = nodeSizes ? splitBySizes(items, nodeSizes) : this.fillNodes(items);
+    if (this.version >= 10) {
+      this.byte(C.RDB_TYPE_LIST_QUICKLIST_2);
+      this.keyName(key);
+      this.len(nodes.length);
+      for (const n of nodes) {
+        this.len(C.QUICKLIST_NODE_CONTAINER_PACKED);
+        this.rawBytes(encodeListpack(n));
+      }
+    } else {
+      this.byte(C.RDB_TYPE_LIST_QUICKLIST);
+      this.keyName(key);
+      this.len(nodes.length);
+      for (const n of nodes) this.rawBytes(encodeZiplist(n));
+    }
+  }
+
+  /** Greedy quicklist filling when the value carries no node layout of its own. */
+  private fillNodes(items: Bytes[]): Bytes[][] {
     const limit = this.t.listMaxListpackSize;
     const maxBytes = limit < 0 ? [4096, 8192, 16384, 32768, 65536][Math.min(5, -limit) - 1]! : Infinity;
     const maxCount = limit > 0 ? limit : Infinity;
@@ -315,20 +334,7 @@ export class RdbWriter {
       nodeBytes += sz;
     }
     if (node.length) nodes.push(node);
-    if (this.version >= 10) {
-      this.byte(C.RDB_TYPE_LIST_QUICKLIST_2);
-      this.keyName(key);
-      this.len(nodes.length);
-      for (const n of nodes) {
-        this.len(C.QUICKLIST_NODE_CONTAINER_PACKED);
-        this.rawBytes(encodeListpack(n));
-      }
-    } else {
-      this.byte(C.RDB_TYPE_LIST_QUICKLIST);
-      this.keyName(key);
-      this.len(nodes.length);
-      for (const n of nodes) this.rawBytes(encodeZiplist(n));
-    }
+    return nodes;
   }
 
   private set(key: Bytes, members: Bytes[], encoding?: string): void {
@@ -527,4 +533,16 @@ export class RdbWriter {
     }
     return out;
   }
+}
+
+/** Cuts a flat item list back into nodes of the given sizes. */
+export function splitBySizes(items: Bytes[], sizes: number[]): Bytes[][] {
+  const out: Bytes[][] = [];
+  let at = 0;
+  for (const n of sizes) {
+    out.push(items.slice(at, at + n));
+    at += n;
+  }
+  if (at < items.length) out.push(items.slice(at));
+  return out.filter((n) => n.length);
 }
