@@ -136,6 +136,8 @@ end
 -- callable tables whose __call is a coroutine.wrap trampoline (a C function) around the
 -- Lua implementation; a trampoline that raised is replaced by a fresh one.
 local cowrap, coyield, unpack = coroutine.wrap, coroutine.yield, unpack
+-- The callable tables standing for C functions: type() says 'function' for them.
+local callables = setmetatable({}, {__mode = 'k'})
 local function cfunction(f)
   local mt = {__metatable = false}
   local start
@@ -146,8 +148,8 @@ local function cfunction(f)
         local ok, r = base_pcall(f, unpack(args, 1, n))
         if not ok then
           start()
-          -- A string would get the caller's position prepended by the trampoline.
-          if type(r) ~= 'table' then r = {err = 'ERR ' .. tostring(r)} end
+          -- Through the trampoline a string error gets the script's position prepended, as
+          -- luaL_error does in a C function; luaPushError-style errors are tables.
           error(r, 0)
         end
         local function collect(_, ...) n, args = select('#', ...), {...} end
@@ -156,7 +158,9 @@ local function cfunction(f)
     end)
   end
   start()
-  return setmetatable({}, mt)
+  local t = setmetatable({}, mt)
+  callables[t] = true
+  return t
 end
 
 -- redis.call's own trampoline: no table or closure per call; command() revives it before
@@ -168,18 +172,19 @@ revive_call()
 
 local redis = {}
 redis.call = setmetatable({}, call_mt)
+callables[redis.call] = true
 redis.pcall = function(...) return command(false, ...) end
 redis.error_reply = function(msg)
-  if type(msg) ~= 'string' then error('wrong number or type of arguments', 0) end
+  if type(msg) ~= 'string' then error(err_table('wrong number or type of arguments')) end
   if sbyte(msg, 1) ~= 45 then msg = '-' .. msg end
   return err_table(msg)
 end
 redis.status_reply = function(msg)
-  if type(msg) ~= 'string' then error('wrong number or type of arguments', 0) end
+  if type(msg) ~= 'string' then error(err_table('wrong number or type of arguments')) end
   return {ok = msg}
 end
 redis.sha1hex = function(...)
-  if select('#', ...) ~= 1 then error('wrong number of arguments', 0) end
+  if select('#', ...) ~= 1 then error(err_table('wrong number of arguments')) end
   local s = ...
   if type(s) ~= 'string' and type(s) ~= 'number' then s = '' end
   send('H' .. s)
@@ -190,15 +195,15 @@ redis.LOG_VERBOSE = 1
 redis.LOG_NOTICE = 2
 redis.LOG_WARNING = 3
 redis.log = function(level, ...)
-  if select('#', ...) == 0 then error('redis.log() requires two arguments or more.', 0) end
-  if type(level) ~= 'number' then error('First argument must be a number (log level).', 0) end
-  if level < 0 or level > 3 then error('Invalid debug level.', 0) end
+  if select('#', ...) == 0 then error(err_table('redis.log() requires two arguments or more.')) end
+  if type(level) ~= 'number' then error(err_table('First argument must be a number (log level).')) end
+  if level < 0 or level > 3 then error(err_table('Invalid debug level.')) end
 end
 local resp = 2
 redis.setresp = function(...)
-  if select('#', ...) ~= 1 then error('redis.setresp() requires one argument.', 0) end
+  if select('#', ...) ~= 1 then error(err_table('redis.setresp() requires one argument.')) end
   local v = tonumber((...))
-  if v ~= 2 and v ~= 3 then error('RESP version must be 2 or 3.', 0) end
+  if v ~= 2 and v ~= 3 then error(err_table('RESP version must be 2 or 3.')) end
   resp = v
   send('P' .. v)
 end
@@ -208,9 +213,9 @@ redis.REPL_SLAVE = 2
 redis.REPL_REPLICA = 2
 redis.REPL_ALL = 3
 redis.set_repl = function(...)
-  if select('#', ...) ~= 1 then error('redis.set_repl() requires one argument.', 0) end
+  if select('#', ...) ~= 1 then error(err_table('redis.set_repl() requires one argument.')) end
   local v = tonumber((...))
-  if v == nil or v < 0 or v > 3 then error('Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.', 0) end
+  if v == nil or v < 0 or v > 3 then error(err_table('Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.')) end
 end
 redis.replicate_commands = function() return true end
 redis.breakpoint = function() return false end
@@ -232,8 +237,57 @@ for _, name in ipairs({'error_reply', 'status_reply', 'sha1hex', 'log', 'setresp
   redis[name] = cfunction(redis[name])
 end
 
+-- math.random / math.randomseed: Redis's redisLrand48 (rand.c), a 48-bit LCG
+-- x = 0x5DEECE66D * x + 0xB mod 2^48 kept in 16-bit limbs (exact in doubles). Its state lives
+-- for the life of the server (not reset per script), from rand.c's initial value.
+local floor = math.floor
+local rx0, rx1, rx2 = 0x330E, 0xABCD, 0x1234
+local function lrand48()
+  local p = 0xE66D * rx0 + 0xB
+  local n0 = p % 65536
+  p = floor(p / 65536) + 0xE66D * rx1 + 0xDEEC * rx0
+  local n1 = p % 65536
+  p = floor(p / 65536) + 0xE66D * rx2 + 0xDEEC * rx1 + 0x5 * rx0
+  rx0, rx1, rx2 = n0, n1, p % 65536
+  return rx2 * 32768 + floor(rx1 / 2)
+end
+-- luaL_checkint: a number (or numeric string), truncated to a C int.
+local function checkint(v, n)
+  local x = tonumber(v)
+  if x == nil then
+    local got = v == nil and 'no value' or type(v)
+    error('bad argument #' .. n .. " to '?' (number expected, got " .. got .. ')', 0)
+  end
+  if x >= 0 then return floor(x) end
+  return -floor(-x)
+end
+local math_lib = {}
+for k, v in pairs(math) do math_lib[k] = v end
+math_lib.random = cfunction(function(...)
+  local r = (lrand48() % 2147483647) / 2147483647
+  local n = select('#', ...)
+  if n == 0 then return r end
+  if n == 1 then
+    local u = checkint((...), 1)
+    if u < 1 then error("bad argument #1 to 'random' (interval is empty)", 0) end
+    return floor(r * u) + 1
+  end
+  if n == 2 then
+    local l, u = ...
+    l, u = checkint(l, 1), checkint(u, 2)
+    if l > u then error("bad argument #2 to 'random' (interval is empty)", 0) end
+    return floor(r * (u - l + 1)) + l
+  end
+  error('wrong number of arguments', 0)
+end)
+math_lib.randomseed = cfunction(function(seed)
+  local s = checkint(seed, 1) % 4294967296
+  rx0, rx1, rx2 = 0x330E, s % 65536, floor(s / 65536) % 65536
+end)
+
 local libs = {}
-for _, name in ipairs({'string', 'table', 'math', 'coroutine'}) do libs[name] = G[name] end
+for _, name in ipairs({'string', 'table', 'coroutine'}) do libs[name] = G[name] end
+libs.math = math_lib
 libs.redis = redis
 libs.os = {clock = os_clock}
 -- math.random / randomseed are Redis's own (redisLrand48) in real Redis; not replaced here.
@@ -244,9 +298,11 @@ local string_ro = protect(libs.string)
 local smeta = getmetatable('')
 smeta.__metatable = protect({__index = string_ro})
 
+-- The globals Redis leaves to scripts (getfenv, setfenv, newproxy, print, dofile, loadfile,
+-- require, module are not among them).
 local allowed = {
-  'assert', 'collectgarbage', 'error', 'gcinfo', 'getfenv', 'getmetatable', 'ipairs', 'loadstring',
-  'newproxy', 'next', 'pairs', 'pcall', 'rawequal', 'rawget', 'rawset', 'select', 'setfenv',
+  'assert', 'collectgarbage', 'error', 'gcinfo', 'getmetatable', 'ipairs', 'load', 'loadstring',
+  'next', 'pairs', 'pcall', 'rawequal', 'rawget', 'rawset', 'select',
   'setmetatable', 'tonumber', 'tostring', 'type', 'unpack', 'xpcall', '_VERSION',
 }
 local env = {}
@@ -267,21 +323,31 @@ local function pcall_result(ok, ...)
   return false, e
 end
 visible.pcall = function(f, ...) return pcall_result(base_pcall(f, ...)) end
+-- Redis's readonly check raises from inside the VM, without a position.
+local READONLY = {err = 'ERR Attempt to modify a readonly table'}
 visible.rawset = cfunction(function(t, k, v)
-  if t == env or readonly[t] then error('Attempt to modify a readonly table', 0) end
+  if t == env or readonly[t] then error({err = READONLY.err}) end
   return rawset(t, k, v)
 end)
 visible.setmetatable = cfunction(function(t, m)
-  if t == env or readonly[t] then error('Attempt to modify a readonly table', 0) end
+  if t == env or readonly[t] then error({err = READONLY.err}) end
   return setmetatable(t, m)
 end)
-visible.getfenv = function(...)
-  local r = getfenv(...)
-  if r == G then return env end
-  return r
+visible.type = function(...)
+  if select('#', ...) == 0 then error("bad argument #1 to 'type' (value expected)", 2) end
+  local v = ...
+  if callables[v] then return 'function' end
+  return type(v)
 end
+-- Chunks compiled by the script see the script's globals, not the host's.
 visible.loadstring = function(s, name)
   local f, e = loadstring(s, name)
+  if f then setfenv(f, env) end
+  return f, e
+end
+local base_load = load
+visible.load = function(fn, name)
+  local f, e = base_load(fn, name)
   if f then setfenv(f, env) end
   return f, e
 end
@@ -289,18 +355,20 @@ end
 -- KEYS / ARGV of the running script live here (Redis sets them as globals).
 local current = {}
 visible._G = env
+local function global_index(_, k)
+  local v = current[k]
+  if v ~= nil then return v end
+  v = visible[k]
+  if v == nil then
+    error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2)
+  end
+  return v
+end
 setmetatable(env, {
-  __index = function(_, k)
-    local v = current[k]
-    if v ~= nil then return v end
-    v = visible[k]
-    if v == nil then
-      error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2)
-    end
-    return v
-  end,
+  __index = global_index,
   __newindex = ro_error,
-  __metatable = false,
+  -- getmetatable(_G) shows a readonly table whose __index is a function, as in Redis.
+  __metatable = protect({__index = global_index}),
 })
 readonly[env] = true
 
