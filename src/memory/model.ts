@@ -33,8 +33,8 @@ export const DICT_BUCKET_SIZE = 8;
 export const DICT_HT_INITIAL_SIZE = 4;
 /** sizeof(quicklist) */
 export const QUICKLIST_SIZE = 40;
-/** sizeof(quicklistNode) */
-export const QUICKLIST_NODE_SIZE = 32;
+/** sizeof(quicklistNode): prev, next, entry, sz, 32 bits of fields, padded to 8. */
+export const QUICKLIST_NODE_SIZE = 40;
 /** sizeof(zset): dict + skiplist pointers. */
 export const ZSET_SIZE = 16;
 /** sizeof(zskiplist): header, tail, length, level. */

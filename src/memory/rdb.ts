@@ -4,7 +4,7 @@ import { parseSetInt } from '../engine/types/set.js';
 import { StreamObject } from '../engine/types/stream.js';
 import { intsetValueWidth } from '../datastruct/intset.js';
 import { Quicklist, quicklistNodeExceedsLimit } from '../datastruct/quicklist.js';
-import { lpStringSize } from '../datastruct/listpack-size.js';
+import { lpIntSize, lpStringSize } from '../datastruct/listpack-size.js';
 import { formatDouble } from '../resp/double.js';
 import * as C from '../persistence/rdb/constants.js';
 import type { RdbValue } from '../persistence/rdb/value.js';
@@ -14,11 +14,15 @@ import {
   QUICKLIST_NODE_SIZE,
   QUICKLIST_SIZE,
   ROBJ_SIZE,
+  sdsHeaderSize,
   SizeModel,
   type MemoryTarget,
 } from './model.js';
 import { d2string70 } from './model.js';
 import { streamUsage } from './stream.js';
+
+/** sizeof(listpackEx) in Redis 7.4: ExpireMeta (16), key, lp. */
+const LISTPACK_EX_SIZE = 32;
 
 /** The thresholds that decide encodings on load (a Config satisfies it). */
 export interface EncodingLimits {
@@ -93,7 +97,7 @@ export function loadedValueMemory(
     case 'zset':
       return value.entries.length ? zsetMemory(m, value.entries, rdbType, limits, rdbVersion) : null;
     case 'hash':
-      return value.entries.length ? hashMemory(m, value.entries, limits) : null;
+      return value.entries.length ? hashMemory(m, value.entries, rdbType, limits) : null;
     case 'stream': {
       const s = StreamObject.fromLoad(value.entries, value.meta, limits);
       return { encoding: 'stream', bytes: streamUsage(m, s, limits, 0, true) };
@@ -201,8 +205,18 @@ function zsetMemory(
   return { encoding: 'skiplist', bytes: Math.round(bytes) };
 }
 
-function hashMemory(m: SizeModel, entries: Array<[Bytes, Bytes, number | null]>, limits: EncodingLimits): KeyMemory {
+function hashMemory(
+  m: SizeModel,
+  entries: Array<[Bytes, Bytes, number | null]>,
+  rdbType: number,
+  limits: EncodingLimits,
+): KeyMemory {
   const n = entries.length;
+  // Redis 7.4 keeps hash field TTLs: a listpack of (field, value, ttl) triplets behind a
+  // listpackEx (ExpireMeta, key, lp: 32 bytes); fields without a TTL store 0.
+  const fieldTtls =
+    m.rules.target === '7.4' &&
+    (rdbType === C.RDB_TYPE_HASH_LISTPACK_EX || rdbType === C.RDB_TYPE_HASH_METADATA || entries.some((e) => e[2] !== null));
   let listpack = n <= limits.hashMaxListpackEntries;
   if (listpack) {
     const max = limits.hashMaxListpackValue;
@@ -215,11 +229,19 @@ function hashMemory(m: SizeModel, entries: Array<[Bytes, Bytes, number | null]>,
   }
   if (listpack) {
     let bytes = 7;
-    for (const [f, v] of entries) bytes += lpStringSize(f) + lpStringSize(v);
+    for (const [f, v, ttl] of entries) {
+      bytes += lpStringSize(f) + lpStringSize(v);
+      if (fieldTtls) bytes += lpIntSize(ttl ?? 0);
+    }
+    if (fieldTtls) return { encoding: 'listpackex', bytes: ROBJ_SIZE + m.malloc(LISTPACK_EX_SIZE) + m.listpack(bytes) };
     return { encoding: 'listpack', bytes: ROBJ_SIZE + m.listpack(bytes) };
   }
   let bytes = ROBJ_SIZE + m.dictOverhead(SizeModel.dictSlots(n));
-  for (const [f, v] of entries) bytes += DICT_ENTRY_SIZE + m.sds(f.length) + m.sds(v.length);
+  // 7.4 fields with a TTL are mstrs carrying a 16-byte ExpireMeta before the header.
+  for (const [f, v, ttl] of entries) {
+    bytes += DICT_ENTRY_SIZE + m.sds(v.length);
+    bytes += fieldTtls && ttl !== null ? m.malloc(16 + sdsHeaderSize(f.length) + f.length + 1) : m.sds(f.length);
+  }
   return { encoding: 'hashtable', bytes };
 }
 

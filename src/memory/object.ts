@@ -1,0 +1,168 @@
+import type { Bytes } from '../engine/bytes.js';
+import type { RedisObject } from '../engine/object.js';
+import type { HashObject } from '../engine/types/hash.js';
+import type { ListObject } from '../engine/types/list.js';
+import { parseSetInt, type SetObject } from '../engine/types/set.js';
+import type { StreamNodeLimits, StreamObject } from '../engine/types/stream.js';
+import type { StringObject } from '../engine/types/string.js';
+import type { ZSetObject } from '../engine/types/zset.js';
+import { intsetValueWidth } from '../datastruct/intset.js';
+import { LP_OVERHEAD, lpStringSize } from '../datastruct/listpack-size.js';
+import {
+  DICT_ENTRY_SIZE,
+  extrapolate,
+  QUICKLIST_NODE_SIZE,
+  QUICKLIST_SIZE,
+  ROBJ_SIZE,
+  SizeModel,
+} from './model.js';
+import { streamUsage } from './stream.js';
+
+/** OBJ_COMPUTE_SIZE_DEF_SAMPLES */
+export const DEFAULT_SAMPLES = 5;
+
+export interface ObjectUsageOptions {
+  /** Nested values to measure (the rest is extrapolated); 0 or Infinity = all. Default 5. */
+  samples?: number;
+  /**
+   * The server's thresholds: stream node limits for the preallocation rule, and
+   * set-max-intset-entries for a 7.0 target (whose sets have no listpack). A Config fits.
+   */
+  limits?: StreamNodeLimits & { setMaxIntsetEntries: number };
+  /**
+   * Streams whose listpacks were read from a file (exact allocations) rather than grown by
+   * XADD (preallocated). Default false.
+   */
+  streamsLoaded?: boolean;
+}
+
+const DEFAULT_LIMITS = { streamNodeMaxBytes: 4096, streamNodeMaxEntries: 100, setMaxIntsetEntries: 512 };
+
+/**
+ * objectComputeSize for an engine value, on the model's target. The engine keeps Redis
+ * 7.2's encodings; for a 7.0 target a listpack list is counted as the one-node quicklist
+ * 7.0 would hold and a listpack set as the intset or hash table 7.0 would hold.
+ * Hash tables are sized as after a load (power of two ≥ the element count).
+ */
+export function objectUsage(m: SizeModel, o: RedisObject, options: ObjectUsageOptions = {}): number {
+  const s = options.samples ?? DEFAULT_SAMPLES;
+  const samples = s <= 0 ? Infinity : s;
+  switch (o.type) {
+    case 'string': {
+      const str = o as StringObject;
+      return m.string(str.length, str.encoding);
+    }
+    case 'list':
+      return listUsage(m, o as ListObject, samples);
+    case 'set':
+      return setUsage(m, o as SetObject, samples, (options.limits ?? DEFAULT_LIMITS).setMaxIntsetEntries);
+    case 'zset':
+      return zsetUsage(m, o as ZSetObject, samples);
+    case 'hash':
+      return hashUsage(m, o as HashObject, samples);
+    case 'stream':
+      return streamUsage(
+        m,
+        o as StreamObject,
+        options.limits ?? DEFAULT_LIMITS,
+        samples === Infinity ? 0 : samples,
+        options.streamsLoaded ?? false,
+      );
+  }
+}
+
+/** MEMORY USAGE: the value plus the key's sds and dictEntry. */
+export function keyUsage(m: SizeModel, key: Bytes, o: RedisObject, options: ObjectUsageOptions = {}): number {
+  return objectUsage(m, o, options) + m.keyOverhead(key.length);
+}
+
+function listUsage(m: SizeModel, l: ListObject, samples: number): number {
+  const lp = l.listpack;
+  if (lp) {
+    if (m.rules.listListpack) return ROBJ_SIZE + m.listpack(lp.bytes);
+    return ROBJ_SIZE + QUICKLIST_SIZE + QUICKLIST_NODE_SIZE + m.listpack(lp.bytes);
+  }
+  const ql = l.quicklist!;
+  const base = ROBJ_SIZE + QUICKLIST_SIZE;
+  let elesize = 0;
+  let taken = 0;
+  // do { … } while (node = node->next && samples < sample_size): at least one node.
+  for (let n = ql.head; n; n = n.next) {
+    elesize += QUICKLIST_NODE_SIZE + m.listpack(n.sz);
+    taken++;
+    if (taken >= samples) break;
+  }
+  return extrapolate(base, elesize, taken, ql.len);
+}
+
+function hashtableUsage(m: SizeModel, count: number, elements: Iterable<number>, samples: number): number {
+  const base = ROBJ_SIZE + m.dictOverhead(SizeModel.dictSlots(count));
+  let elesize = 0;
+  let taken = 0;
+  if (samples > 0) {
+    for (const e of elements) {
+      elesize += e;
+      if (++taken >= samples) break;
+    }
+  }
+  return extrapolate(base, elesize, taken, count);
+}
+
+function* setElementSizes(m: SizeModel, members: Iterable<Bytes>): Generator<number> {
+  for (const s of members) yield DICT_ENTRY_SIZE + m.sds(s.length);
+}
+
+function setUsage(m: SizeModel, o: SetObject, samples: number, maxIntset: number): number {
+  if (o.encoding === 'intset') return ROBJ_SIZE + m.malloc(o.is!.blobLength);
+  if (o.encoding === 'listpack') {
+    if (m.rules.setListpack) {
+      let bytes = LP_OVERHEAD;
+      for (const s of o.lp!) bytes += lpStringSize(s);
+      return ROBJ_SIZE + m.listpack(bytes);
+    }
+    // 7.0 has no set listpacks: an all-integer set small enough is an intset, else a table.
+    let width = 2;
+    let ints = o.size <= Math.min(maxIntset, 1 << 30);
+    for (const s of o.lp!) {
+      const v = parseSetInt(s);
+      if (v === null) {
+        ints = false;
+        break;
+      }
+      width = Math.max(width, intsetValueWidth(v));
+    }
+    if (ints) return ROBJ_SIZE + m.malloc(8 + width * o.size);
+  }
+  return hashtableUsage(m, o.size, setElementSizes(m, o.members()), samples);
+}
+
+function zsetUsage(m: SizeModel, z: ZSetObject, samples: number): number {
+  if (z.encoding === 'listpack') {
+    let bytes = LP_OVERHEAD;
+    for (const [member, score] of z.entries()) bytes += m.zsetPairBytes(member, score);
+    return ROBJ_SIZE + m.listpack(bytes);
+  }
+  const n = z.size;
+  const base = m.skiplistBase(SizeModel.dictSlots(n));
+  const node = m.skiplistNodeExpected();
+  let elesize = 0;
+  let taken = 0;
+  for (const [member] of z.entries()) {
+    elesize += m.sds(member.length) + DICT_ENTRY_SIZE + node;
+    if (++taken >= samples) break;
+  }
+  return Math.round(extrapolate(base, elesize, taken, n));
+}
+
+function* hashElementSizes(m: SizeModel, entries: Iterable<[Bytes, Bytes]>): Generator<number> {
+  for (const [f, v] of entries) yield DICT_ENTRY_SIZE + m.sds(f.length) + m.sds(v.length);
+}
+
+function hashUsage(m: SizeModel, h: HashObject, samples: number): number {
+  if (h.encoding === 'listpack') {
+    let bytes = LP_OVERHEAD;
+    for (const [f, v] of h.lp!) bytes += lpStringSize(f) + lpStringSize(v);
+    return ROBJ_SIZE + m.listpack(bytes);
+  }
+  return hashtableUsage(m, h.size, hashElementSizes(m, h.entries()), samples);
+}
