@@ -69,18 +69,53 @@ class StdioFile {
     return out.length ? out : null;
   }
 
-  /** fread of n bytes, keeping only the first `head` bytes and the last two; returns how many were read. */
-  fread(n: bigint, head: number): { real: bigint; first: number[]; last2: number[] } {
-    const avail = BigInt(this.size - this.pos);
-    const real = n < avail ? n : avail;
-    const first: number[] = [];
-    const r = Number(real);
-    for (let i = 0; i < Math.min(head, r); i++) first.push(this.byteAt(this.pos + i));
-    const last2: number[] = [];
-    for (let i = Math.max(0, r - 2); i < r; i++) last2.push(this.byteAt(this.pos + i));
-    this.pos += r;
-    if (real < n) this.eof = true;
-    return { real, first, last2 };
+  /** fgets into `dst` (NUL-terminated there); the number of bytes read, or -1 (and EOF) when nothing is left. */
+  fgetsInto(dst: Uint8Array, size: number): number {
+    const max = size - 1;
+    // Fast path: the whole line (or max bytes) is in the window.
+    const off = this.pos - this.bufStart;
+    if (off >= 0 && off < this.bufLen) {
+      const limit = Math.min(this.bufLen, off + max);
+      const nl = this.buf.indexOf(0x0a, off);
+      if (nl !== -1 && nl < limit) {
+        const n = nl + 1 - off;
+        this.buf.copy(dst, 0, off, nl + 1);
+        dst[n] = 0;
+        this.pos += n;
+        return n;
+      }
+      if (limit - off === max) {
+        this.buf.copy(dst, 0, off, limit);
+        dst[max] = 0;
+        this.pos += max;
+        return max;
+      }
+    }
+    let n = 0;
+    while (n < max) {
+      const c = this.byteAt(this.pos);
+      if (c < 0) {
+        this.eof = true;
+        break;
+      }
+      this.pos++;
+      dst[n++] = c;
+      if (c === 0x0a) break;
+    }
+    if (n === 0) return -1;
+    dst[n] = 0;
+    return n;
+  }
+
+  /** getc + ungetc: the next byte without consuming it; -1 (and EOF) at end of file. */
+  peek(): number {
+    const c = this.byteAt(this.pos);
+    if (c < 0) this.eof = true;
+    return c;
+  }
+
+  byteAtPublic(p: number): number {
+    return this.byteAt(p);
   }
 
   seek(p: number): void {
@@ -190,6 +225,8 @@ interface RunState {
   error: string;
   /** readLong's 128-byte stack buffer for `*` lines keeps what earlier lines left in it. */
   starBuf: Uint8Array;
+  /** The `$` lines' buffer reads as zeros beyond what fgets wrote (observed). */
+  dollarBuf: Uint8Array;
   toTimestamp: bigint;
   read: number;
   total: number;
@@ -203,19 +240,26 @@ function setError(st: RunState, msg: string): void {
 /** readLong: one `<prefix><number>\r\n` line. */
 function readLong(f: StdioFile, st: RunState, prefix: number): bigint | null {
   st.epos = f.pos;
-  const got = f.fgets(128);
-  if (got === null) return null;
   let b: Uint8Array;
   if (prefix === 0x2a) {
     b = st.starBuf;
   } else {
-    b = new Uint8Array(130);
+    b = st.dollarBuf;
+    b.fill(0);
   }
-  b.set(got, 0);
-  b[got.length] = 0;
+  const got = f.fgetsInto(b, 128);
+  if (got < 0) return null;
   if (b[0] !== prefix) {
     setError(st, `Expected prefix '${String.fromCharCode(prefix)}', got: '${String.fromCharCode(b[0]!)}'`);
     return null;
+  }
+  // Fast path for the usual "<digits>\r\n".
+  let p = 1;
+  let v = 0;
+  while (p < 16 && b[p]! >= 0x30 && b[p]! <= 0x39) v = v * 10 + (b[p++]! - 0x30);
+  if (p > 1 && p < 16 && b[p] === 0x0d && b[p + 1] === 0x0a) {
+    st.line++;
+    return BigInt(v);
   }
   const { value, end } = strtol(b, 1);
   if (b[end] !== 0x0d || b[end + 1] !== 0x0a) {
@@ -227,38 +271,54 @@ function readLong(f: StdioFile, st: RunState, prefix: number): bigint | null {
 }
 
 /** readString: `$len\r\n` then len bytes and "\r\n"; returns the C-string head (up to 6 bytes) or null. */
-function readString(f: StdioFile, st: RunState): string | null {
+function readString(f: StdioFile, st: RunState, wantHead: boolean): string | null {
   const len = readLong(f, st, 0x24);
   if (len === null) return null;
   if (len < 0n || len > LONG_MAX - 2n) {
     setError(st, `Expected to read string of ${len} bytes, which is not in the suitable range`);
     return null;
   }
-  const n = len + 2n;
   st.epos = f.pos;
-  const { real, first, last2 } = f.fread(n, 6);
-  if (real !== n) {
-    setError(st, `Expected to read ${n} bytes, got ${real} bytes`);
+  const avail = f.size - f.pos;
+  // len + 2 bytes: the data and "\r\n" (more than the file holds reads short).
+  const want = len + 2n;
+  if (want > BigInt(avail)) {
+    f.seek(f.size);
+    f.eof = true;
+    setError(st, `Expected to read ${want} bytes, got ${avail} bytes`);
     return null;
   }
-  if (last2[0] !== 0x0d || last2[1] !== 0x0a) {
-    setError(st, `Expected \\r\\n, got: ${hex2(last2[0]!)}${hex2(last2[1]!)}`);
+  const n = Number(len);
+  const start = f.pos;
+  const cr = f.byteAtPublic(start + n);
+  const lf = f.byteAtPublic(start + n + 1);
+  if (cr !== 0x0d || lf !== 0x0a) {
+    f.seek(start + n + 2);
+    setError(st, `Expected \\r\\n, got: ${hex2(cr)}${hex2(lf)}`);
     return null;
   }
   st.line++;
-  const headLen = Math.min(first.length, Number(len < 6n ? len : 6n));
-  return cstr(String.fromCharCode(...first.slice(0, headLen)));
+  // The first argument's C string (up to a NUL), as far as MULTI/EXEC need it.
+  let head = '';
+  const h = wantHead ? Math.min(n, 6) : 0;
+  for (let i = 0; i < h; i++) {
+    const c = f.byteAtPublic(start + i);
+    if (c === 0) break;
+    head += String.fromCharCode(c);
+  }
+  f.seek(start + n + 2);
+  return head;
 }
 
 /** processRESP: one command; tracks MULTI/EXEC nesting in `multi`. */
 function processResp(f: StdioFile, st: RunState, filepath: string, m: { multi: number }): boolean {
   const argc = readLong(f, st, 0x2a);
   if (argc === null) return false;
-  const count = argc > 0n ? argc : 0n;
-  for (let i = 0n; i < count; i++) {
-    const s = readString(f, st);
+  const count = argc > 0n ? Number(argc) : 0;
+  for (let i = 0; i < count; i++) {
+    const s = readString(f, st, i === 0);
     if (s === null) return false;
-    if (i === 0n) {
+    if (i === 0) {
       const l = s.toLowerCase();
       if (l === 'multi') {
         if (m.multi++) {
@@ -367,10 +427,8 @@ function checkSingle(name: string, filepath: string, role: AofFileReport['role']
     let formatError = false;
     for (;;) {
       if (!m.multi) pos = f.pos;
-      const got = f.fgets(2);
-      if (got === null) break;
-      f.seek(f.pos - 1);
-      const c = got[0]!;
+      const c = f.peek();
+      if (c < 0) break;
       if (c === 0x23) {
         report.annotations++;
         st.epos = f.pos;
@@ -506,7 +564,7 @@ export function checkAof(input: string, opts: AofCheckOptions = {}): AofVerifyRe
   const file = resolveAofPath(input);
   const kind = detectAofFile(file);
   const st: RunState = {
-    line: 1, epos: 0, error: '', starBuf: new Uint8Array(130),
+    line: 1, epos: 0, error: '', starBuf: new Uint8Array(130), dollarBuf: new Uint8Array(130),
     toTimestamp: BigInt(opts.toTimestamp ?? 0), read: 0, total: 0, onProgress: opts.onProgress,
   };
   const report: AofVerifyReport = {
