@@ -1,0 +1,82 @@
+import { useCallback, useEffect, useSyncExternalStore } from 'react';
+import { Box, Static, Text, useApp, useInput, type Key } from 'ink';
+import { decodeKey } from './keys.js';
+import type { Shell } from './shell.js';
+import type { OutputItem, SearchState } from './state.js';
+
+/**
+ * The shell's view: finished output above (Ink's Static, written once), then the live
+ * part — a status line, the prompt with the line being edited and its dim hint, and the
+ * completion candidates after an ambiguous Tab. Presentational only: it renders the
+ * store and hands keys to the Shell controller.
+ */
+
+export function OutputLine({ item }: { item: OutputItem }) {
+  const text = item.text === '' ? ' ' : item.text;
+  if (item.kind === 'error') return <Text color="red">{text}</Text>;
+  return <Text>{text}</Text>;
+}
+
+/** The edited line with the cursor drawn as an inverse cell. */
+export function InputLine({ prompt, text, cursor, hint }: { prompt: string; text: string; cursor: number; hint: string | null }) {
+  const at = text.slice(cursor, cursor + 1) || ' ';
+  return (
+    <Text>
+      {prompt}
+      {text.slice(0, cursor)}
+      <Text inverse>{at}</Text>
+      {text.slice(cursor + 1)}
+      {hint !== null ? <Text dimColor>{cursor >= text.length ? hint.replace(/^ /, '') : hint}</Text> : null}
+    </Text>
+  );
+}
+
+export function SearchLine({ search, history }: { search: SearchState; history: readonly string[] }) {
+  const failed = search.query !== '' && search.match < 0;
+  const shown = search.match >= 0 ? history[search.match]! : '';
+  return (
+    <Text>
+      {failed ? '(failed reverse-i-search)' : '(reverse-i-search)'}`{search.query}': {shown}
+    </Text>
+  );
+}
+
+export function Completions({ list }: { list: readonly string[] }) {
+  const shown = list.slice(0, 60);
+  return (
+    <Box flexDirection="column">
+      <Text dimColor>
+        {shown.join('  ')}
+        {list.length > shown.length ? `  … (${list.length - shown.length} more)` : ''}
+      </Text>
+    </Box>
+  );
+}
+
+export function App({ shell }: { shell: Shell }) {
+  const state = useSyncExternalStore(shell.store.subscribe, shell.store.getState);
+  const { exit } = useApp();
+  const onInput = useCallback((input: string, key: Key) => shell.keys(decodeKey(input, key)), [shell]);
+  useInput(onInput, { isActive: !state.exited });
+  useEffect(() => {
+    if (state.exited) exit();
+  }, [state.exited, exit]);
+  const { line } = state;
+  const hint = state.search ? null : shell.hint(line.text);
+  return (
+    <>
+      <Static items={state.output as OutputItem[]}>{(item) => <OutputLine key={item.id} item={item} />}</Static>
+      {state.exited ? null : (
+        <Box flexDirection="column">
+          {state.status !== null ? <Text dimColor>{state.status}</Text> : null}
+          {state.search ? (
+            <SearchLine search={state.search} history={state.history} />
+          ) : (
+            <InputLine prompt={state.prompt} text={line.text} cursor={line.cursor} hint={hint} />
+          )}
+          {state.completions ? <Completions list={state.completions} /> : null}
+        </Box>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,47 @@
+import { render } from 'ink';
+import { Engine } from '../engine/engine.js';
+import { App } from './App.js';
+import { Shell, type ShellOptions } from './shell.js';
+
+export { App } from './App.js';
+export { Shell, ShellClient, Store, type ShellOptions } from './shell.js';
+export { reduce, initialState, type Action, type ShellState } from './state.js';
+export { META_COMMANDS, type MetaCommand } from './meta.js';
+
+export interface RunShellOptions extends Omit<ShellOptions, 'engine'> {
+  /** The engine to drive; a fresh one (closed on exit) when absent. */
+  engine?: Engine;
+  stdin?: NodeJS.ReadStream;
+  stdout?: NodeJS.WriteStream;
+  stderr?: NodeJS.WriteStream;
+}
+
+/**
+ * The interactive shell on a terminal. Resolves with the exit status (0) when the user
+ * leaves with Ctrl-D, :quit, quit or exit. The caller owns `engine` when it passes one.
+ */
+export async function runShell(options: RunShellOptions = {}): Promise<number> {
+  const ownEngine = options.engine === undefined;
+  const engine = options.engine ?? new Engine();
+  const shell = new Shell({ ...options, engine });
+  const instance = render(<App shell={shell} />, {
+    stdin: options.stdin ?? process.stdin,
+    stdout: options.stdout ?? process.stdout,
+    stderr: options.stderr ?? process.stderr,
+    exitOnCtrlC: false,
+    patchConsole: false,
+  });
+  try {
+    await instance.waitUntilExit();
+  } finally {
+    // Cancel anything still blocked so no promise keeps the process waiting.
+    for (const c of shell.clients) {
+      if (c.pending) {
+        c.pending.cancelled = true;
+        c.session.unblock(null);
+      }
+    }
+    if (ownEngine) engine.close();
+  }
+  return 0;
+}

@@ -1,0 +1,124 @@
+import Table from 'cli-table3';
+import { bytesToUtf8, type Bytes } from '../engine/bytes.js';
+import { peek } from './peek.js';
+import type { Shell } from './shell.js';
+
+/**
+ * Meta-commands: words starting with ':' that the shell runs itself, so they never clash
+ * with Redis commands. Each one is a data object; `:help` lists them from this table.
+ */
+export interface MetaCommand {
+  name: string;
+  usage: string;
+  summary: string;
+  /** What Tab completes for the first argument. */
+  completeArg?: 'key' | readonly string[];
+  run(shell: Shell, args: readonly Bytes[]): void;
+}
+
+function text(b: Bytes): string {
+  return bytesToUtf8(b);
+}
+
+export const META_COMMANDS: readonly MetaCommand[] = [
+  {
+    name: ':help',
+    usage: ':help',
+    summary: 'this list',
+    run(shell) {
+      const lines = META_COMMANDS.map((m) => `  ${m.usage.padEnd(22)} ${m.summary}`);
+      shell.info(
+        'Shell commands:\n' + lines.join('\n') +
+          '\nKeys: Tab completes, ↑/↓ history, Ctrl-R searches it, Ctrl-C cancels, Ctrl-D exits.' +
+          '\nType "help <command>" or "help @<group>" for Redis commands.',
+      );
+    },
+  },
+  {
+    name: ':quit',
+    usage: ':quit',
+    summary: 'leave the shell (Ctrl-D too)',
+    run(shell) {
+      shell.exit();
+    },
+  },
+  {
+    name: ':time',
+    usage: ':time on|off',
+    summary: 'show how long each command took',
+    completeArg: ['on', 'off'],
+    run(shell, args) {
+      const v = args[0]?.toLowerCase();
+      if (args.length !== 1 || (v !== 'on' && v !== 'off')) {
+        shell.error('usage: :time on|off');
+        return;
+      }
+      shell.timing = v === 'on';
+      shell.info(`timing ${v}`);
+    },
+  },
+  {
+    name: ':client',
+    usage: ':client new|N|list',
+    summary: 'open another client, switch to client N, or list them',
+    completeArg: ['new', 'list'],
+    run(shell, args) {
+      const v = args[0]?.toLowerCase();
+      if (args.length !== 1 || v === undefined) {
+        shell.error('usage: :client new|N|list');
+        return;
+      }
+      if (v === 'new') {
+        const c = shell.newClient();
+        shell.switchTo(c.id);
+        shell.info(`client ${c.id} opened (now current)`);
+      } else if (v === 'list') {
+        const t = new Table({
+          head: ['', 'client', 'db', 'resp', 'state', 'watching', 'subscriptions'],
+          style: { head: [], border: [] },
+        });
+        for (const c of shell.clients) {
+          const s = c.session;
+          const state = c.pending ? `blocked (${c.pending.name})` : s.multi ? 'MULTI' : s.subscriptionCount ? 'subscribed' : 'idle';
+          t.push([
+            c === shell.current ? '*' : '',
+            String(c.id),
+            String(s.dbIndex),
+            String(s.protocol),
+            state,
+            String(s.watched.length),
+            String(s.subscriptionCount + s.shardChannels.size),
+          ]);
+        }
+        shell.info(t.toString());
+      } else if (/^\d+$/.test(v)) {
+        const id = Number(v);
+        if (!shell.switchTo(id)) shell.error(`no client ${id} (see :client list)`);
+        else shell.info(`client ${id} is current`);
+      } else {
+        shell.error('usage: :client new|N|list');
+      }
+    },
+  },
+  {
+    name: ':peek',
+    usage: ':peek KEY',
+    summary: 'type, encoding, TTL, length and first elements of a key',
+    completeArg: 'key',
+    run(shell, args) {
+      if (args.length !== 1) {
+        shell.error('usage: :peek KEY');
+        return;
+      }
+      const db = shell.current.session.db;
+      const out = peek(db, args[0]!, shell.engine.mstime());
+      if (out === null) shell.info(`(no such key: ${text(args[0]!)})`);
+      else shell.info(out);
+    },
+  },
+];
+
+export function findMeta(name: string): MetaCommand | undefined {
+  const n = name.toLowerCase();
+  return META_COMMANDS.find((m) => m.name === n);
+}
