@@ -21,6 +21,15 @@ export function parseTimestampArg(v: string): bigint | null {
   return value;
 }
 
+function syncFile(p: string): void {
+  const fd = fs.openSync(p, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 async function readAnswer(io: CliIO): Promise<string> {
   const it = io.stdin[Symbol.asyncIterator]();
   let text = '';
@@ -137,10 +146,22 @@ async function runFix(io: CliIO, result: { code: number }, file: string, opts: F
   } else {
     say(shrink);
   }
+  if (fs.statSync(fix.path).size !== fix.size) {
+    io.stderr.write(`redscope: ${fix.path} changed size while being checked (is a server still writing it?); nothing done\n`);
+    result.code = EXIT_INVALID;
+    return;
+  }
   const backup = `${fix.path}.bak-${Date.now()}`;
   fs.copyFileSync(fix.path, backup, fs.constants.COPYFILE_EXCL);
+  syncFile(backup);
   say(`backup: copied ${fix.path} to ${backup}`);
-  fs.truncateSync(fix.path, fix.offset);
+  const fd = fs.openSync(fix.path, 'r+');
+  try {
+    fs.ftruncateSync(fd, fix.offset);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
   say(fix.reason === 'timestamp'
     ? `Successfully truncated AOF ${fix.file} to timestamp ${report.toTimestamp}`
     : `Successfully truncated AOF ${fix.file}`);

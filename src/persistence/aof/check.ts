@@ -521,7 +521,7 @@ export function resolveAofPath(p: string): string {
     throw new AofInputError(`${p}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : describeErrno(e)}`);
   }
   if (st.isDirectory()) {
-    const manifests = fs.readdirSync(p).filter((n) => n.endsWith('.manifest'));
+    const manifests = fs.readdirSync(p).filter((n) => n.endsWith('.manifest') && !n.startsWith('temp-'));
     if (manifests.length !== 1) {
       throw new AofInputError(`${p}: ${manifests.length ? `several manifests (${manifests.join(', ')}); name one` : 'no *.manifest in this directory'}`);
     }
@@ -534,6 +534,31 @@ export function resolveAofPath(p: string): string {
     throw new AofInputError(`${p}: ${describeErrno(e).toLowerCase()}`);
   }
   return p;
+}
+
+/**
+ * Whether `redscope verify` should hand a path to the AOF checker: an AOF directory, a
+ * manifest, a file starting like RESP or an annotation, or a `.aof` file (an RDB-preamble AOF
+ * starts with "REDIS" like an RDB; its name tells them apart).
+ */
+export function isAofPath(p: string): boolean {
+  try {
+    const st = fs.statSync(p);
+    if (st.isDirectory()) return fs.readdirSync(p).some((n) => n.endsWith('.manifest'));
+    if (!st.isFile()) return false;
+    if (p.endsWith('.aof') || p.endsWith('.manifest')) return true;
+    const kind = detectAofFile(p);
+    if (kind === 'manifest') return true;
+    const fd = fs.openSync(p, 'r');
+    try {
+      const b = Buffer.alloc(1);
+      return fs.readSync(fd, b, 0, 1, 0) === 1 && (b[0] === 0x2a || b[0] === 0x23);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
 }
 
 /** What kind of AOF a file is, in redis-check-aof's order: manifest, RDB preamble, RESP. */

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkAof, type AofVerifyReport } from '../../../src/persistence/aof/check.js';
+import { checkAof, formatAofReport, isAofPath, verifyAofPath, type AofVerifyReport } from '../../../src/persistence/aof/check.js';
 import { CHECK_AOF, FIXTURES, realCheckAof, rng, ROOT } from './oracle.js';
 
 const SINGLE = path.join(FIXTURES, 'single.aof');
@@ -78,6 +78,21 @@ describe.skipIf(!CHECK_AOF)('AOF checker against redis-check-aof 7.0', () => {
     expect(pre.files[0]!.preamble).toMatchObject({ ok: true });
     expect(pre.files[0]!.annotations).toBeGreaterThan(1);
     expect(pre.files[0]!.firstTimestamp).toBeGreaterThan(1.7e9);
+  });
+
+  it('verifyAofPath and isAofPath (for redscope verify routing)', async () => {
+    const r = await verifyAofPath(PREAMBLE_DIR);
+    expect(r).toMatchObject({ valid: true, type: 'aof' });
+    expect(r.files[0]!.preamble).toMatchObject({ ok: true, version: 10 });
+    const text = formatAofReport(r);
+    expect(text).toMatch(/rdb preamble: version 10, \d+ keys, ends at \d+: ok/);
+    expect(text).toContain('result: valid');
+    expect(isAofPath(PLAIN_DIR)).toBe(true);
+    expect(isAofPath(SINGLE)).toBe(true);
+    expect(isAofPath(path.join(PLAIN_DIR, MANIFEST))).toBe(true);
+    const rdb = path.join(ROOT, 'fixtures/rdb', fs.readdirSync(path.join(ROOT, 'fixtures/rdb')).find((f) => f.endsWith('.rdb'))!);
+    expect(isAofPath(rdb)).toBe(false);
+    expect(isAofPath(path.join(ROOT, 'fixtures'))).toBe(false);
   });
 
   it('a directory means its manifest', () => {
