@@ -10,6 +10,7 @@ import {
   VerbatimReply, type Reply,
 } from '../engine/reply.js';
 import type { Session } from '../engine/session.js';
+import type { ListObject } from '../engine/types/list.js';
 import { StringObject } from '../engine/types/string.js';
 import { loadRdbIntoEngineSync } from '../persistence/rdb/engine-bridge.js';
 import { saveEngineRdb } from '../persistence/rdb/save.js';
@@ -225,15 +226,11 @@ function debugObject(ctx: Session, key: Bytes): Reply {
   }
   let extra = '';
   if (o.encoding === 'quicklist') {
-    const len = Number((o as unknown as { length?: number }).length ?? 0);
-    const fill = engine.config.listMaxListpackSize;
-    const perNode = fill > 0 ? fill : 128;
-    const nodes = Math.max(1, Math.ceil(len / perNode));
-    let size = 0;
-    for (const x of (o as unknown as { items(): Iterable<Bytes> }).items()) size += x.length + 2;
+    const ql = (o as ListObject).quicklist!;
+    const nodes = ql.nodeStats();
     extra =
-      ` ql_nodes:${nodes} ql_avg_node:${(len / nodes).toFixed(2)} ql_listpack_max:${fill}` +
-      ` ql_compressed:${engine.config.listCompressDepth !== 0 ? 1 : 0} ql_uncompressed_size:${size + 7 * nodes}`;
+      ` ql_nodes:${nodes.length} ql_avg_node:${(ql.count / nodes.length).toFixed(2)} ql_listpack_max:${ql.fill}` +
+      ` ql_compressed:${engine.config.listCompressDepth !== 0 ? 1 : 0} ql_uncompressed_size:${nodes.reduce((a, n) => a + n.sz, 0)}`;
   }
   const idle = Math.floor(objectIdleTimeMs(engine, o) / 1000);
   return new StatusReply(

@@ -52,22 +52,10 @@ function printfF(v: number): string {
   return formatFixed(v, 6);
 }
 
-/**
- * A double whose RESP3 text is not d2string's (addReplyHumanLongDouble): the encoder should
- * print `text` after ',' when present. In RESP2 Redis sends the same text as a bulk string.
- */
-export class HumanDoubleReply extends DoubleReply {
-  constructor(
-    value: number,
-    readonly text: string,
-  ) {
-    super(value);
-  }
-}
-
 function humanDouble(ctx: Session, v: number): Reply {
   const text = formatHumanDouble(v);
-  return ctx.protocol === 3 ? new HumanDoubleReply(v, text) : text;
+  // addReplyHumanLongDouble: the same text as a RESP3 double or a RESP2 bulk string.
+  return ctx.protocol === 3 ? new DoubleReply(v, text) : text;
 }
 
 function notify(ctx: Session, type: string, event: string, key: Bytes): void {

@@ -55,7 +55,11 @@ export class NullArrayReply {
 
 /** A double: RESP3 ',' type; in RESP2 a bulk string with Redis's number formatting. */
 export class DoubleReply {
-  constructor(readonly value: number) {}
+  /** `text`: the exact reply text where Redis does not format with d2string (GEO coordinates). */
+  constructor(
+    readonly value: number,
+    readonly text?: string,
+  ) {}
 }
 
 /** RESP3 map; flattened to an array of key, value, ... in RESP2. */

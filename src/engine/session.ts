@@ -28,6 +28,8 @@ export class BlockRequest {
      * can answer NOGROUP / WRONGTYPE); other commands only wake when a key has data.
      */
     readonly unblockOnNoKey = false,
+    /** What the command answers where it may not block (MULTI, scripts), when not timeoutReply. */
+    readonly deniedReply?: Reply,
   ) {}
 }
 
@@ -230,7 +232,7 @@ export class Session {
     }
     this.propagateAs = savedPropagateAs;
     this.suppressPropagation = savedSuppress;
-    if (reply instanceof BlockRequest && (this.inExec || this.inScript)) return reply.timeoutReply;
+    if (reply instanceof BlockRequest && (this.inExec || this.inScript)) return reply.deniedReply ?? reply.timeoutReply;
     return reply;
   }
 
@@ -288,7 +290,7 @@ export class Session {
     try {
       for (const { entry, argv } of queue) {
         const r = this.call(entry, argv);
-        replies.push(r instanceof BlockRequest ? r.timeoutReply : r);
+        replies.push(r instanceof BlockRequest ? (r.deniedReply ?? r.timeoutReply) : r);
       }
     } finally {
       this.inExec = false;

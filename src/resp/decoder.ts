@@ -114,7 +114,8 @@ export class RespDecoder {
         return null;
       case ',': {
         const s = this.line();
-        return new DoubleReply(s === 'inf' ? Infinity : s === '-inf' ? -Infinity : Number(s));
+        // Keep the text as sent: it is what a client prints and what must compare equal.
+        return new DoubleReply(s === 'inf' ? Infinity : s === '-inf' ? -Infinity : Number(s), s);
       }
       case '#':
         return new BoolReply(this.line() === 't');

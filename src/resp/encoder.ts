@@ -43,7 +43,7 @@ function write(r: Reply, proto: Protocol, out: string[]): void {
   } else if (r instanceof NullArrayReply) {
     out.push(proto === 3 ? '_\r\n' : '*-1\r\n');
   } else if (r instanceof DoubleReply) {
-    const s = formatDouble(r.value);
+    const s = r.text ?? formatDouble(r.value);
     if (proto === 3) out.push(',', s, '\r\n');
     else out.push('$', String(s.length), '\r\n', s, '\r\n');
   } else if (r instanceof MapReply) {

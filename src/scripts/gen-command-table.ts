@@ -54,7 +54,54 @@ function infoToSpec(info: Json[], docsByName: Record<string, Json>): CommandSpec
  * Where Redis 7.2's table differs from 7.0.15's for commands we carry. Each entry is also a row
  * of the 7.0/7.2 difference table (test/compat/differences.ts).
  */
-const REDIS_72_TABLE_CHANGES: Array<{ name: string; apply: (s: CommandSpec) => void; why: string }> = [];
+const REDIS_72_TABLE_CHANGES: Array<{ name: string; apply: (s: CommandSpec) => void; why: string }> = [
+  {
+    name: 'zrank',
+    why: '7.2 added ZRANK … WITHSCORE (arity -3)',
+    apply: (s) => {
+      s.arity = -3;
+      s.docs.history = [...(s.docs.history ?? []), ['7.2.0', 'Added the optional `WITHSCORE` argument.']];
+      s.docs.arguments = [...(s.docs.arguments ?? []), { name: 'withscore', type: 'pure-token', token: 'WITHSCORE', flags: ['optional'] }];
+    },
+  },
+  {
+    name: 'zrevrank',
+    why: '7.2 added ZREVRANK … WITHSCORE (arity -3)',
+    apply: (s) => {
+      s.arity = -3;
+      s.docs.history = [...(s.docs.history ?? []), ['7.2.0', 'Added the optional `WITHSCORE` argument.']];
+      s.docs.arguments = [...(s.docs.arguments ?? []), { name: 'withscore', type: 'pure-token', token: 'WITHSCORE', flags: ['optional'] }];
+    },
+  },
+  {
+    name: 'client',
+    why: '7.2 added CLIENT NO-TOUCH and CLIENT SETINFO',
+    apply: (s) => {
+      const subs = s.subcommands ?? [];
+      subs.push({
+        name: 'client|no-touch', arity: 3, flags: ['noscript', 'loading', 'stale'], firstKey: 0, lastKey: 0, step: 0,
+        aclCategories: ['@slow', '@connection'], tips: [], keySpecs: [],
+        docs: {
+          summary: 'Controls whether commands sent by the client affect the LRU/LFU of accessed keys', since: '7.2.0',
+          group: 'connection', complexity: 'O(1)',
+          arguments: [{ name: 'enabled', type: 'oneof', arguments: [
+            { name: 'on', type: 'pure-token', token: 'ON' }, { name: 'off', type: 'pure-token', token: 'OFF' }] }],
+        },
+      });
+      subs.push({
+        name: 'client|setinfo', arity: 4, flags: ['noscript', 'loading', 'stale'], firstKey: 0, lastKey: 0, step: 0,
+        aclCategories: ['@slow', '@connection'], tips: ['request_policy:all_nodes', 'response_policy:all_succeeded'], keySpecs: [],
+        docs: {
+          summary: 'Sets information specific to the client or connection.', since: '7.2.0', group: 'connection',
+          complexity: 'O(1)',
+          arguments: [{ name: 'attr', type: 'oneof', arguments: [
+            { name: 'libname', type: 'string', token: 'LIB-NAME' }, { name: 'libver', type: 'string', token: 'LIB-VER' }] }],
+        },
+      });
+      s.subcommands = subs.sort((a, b) => (a.name < b.name ? -1 : 1));
+    },
+  },
+];
 
 async function main() {
   const server = await startRealRedis();

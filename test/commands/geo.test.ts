@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Differential } from '../helpers/differential.js';
-import { HumanDoubleReply } from '../../src/commands/geo.js';
 import { DoubleReply } from '../../src/engine/reply.js';
 import {
   crAsin,
@@ -82,10 +81,10 @@ describe('GEOADD GEOPOS GEODIST GEOHASH', () => {
     `);
     // Redis sends ",13.36138933897018433" (addReplyHumanLongDouble): the reply carries that text.
     const r = (await d.session.execute(['GEOPOS', 'Sicily', 'Palermo'])) as unknown[][];
-    const lon = r[0]![0] as HumanDoubleReply;
-    expect(lon).toBeInstanceOf(HumanDoubleReply);
+    const lon = r[0]![0] as DoubleReply;
+    expect(lon).toBeInstanceOf(DoubleReply);
     expect(lon.text).toBe('13.36138933897018433');
-    expect((r[0]![1] as HumanDoubleReply).text).toBe('38.11555639549629859');
+    expect((r[0]![1] as DoubleReply).text).toBe('38.11555639549629859');
   });
 });
 

@@ -16,6 +16,9 @@ export interface VersionDifference {
 
 const lower = (s: Bytes | undefined) => (s ?? '').toLowerCase();
 
+/** Commands whose table entry REDIS_72_TABLE_CHANGES edits. */
+export const CHANGED_IN_72 = new Set(['zrank', 'zrevrank', 'client', 'client|no-touch', 'client|setinfo']);
+
 export const VERSION_DIFFERENCES: VersionDifference[] = [
   {
     id: 'double-format',
@@ -130,7 +133,7 @@ export const VERSION_DIFFERENCES: VersionDifference[] = [
   {
     id: 'command-table-7.0-docs',
     reason:
-      "COMMAND INFO/DOCS/LIST/COUNT read src/commands/table.generated.ts, generated from 7.0.15 (REDIS_72_TABLE_CHANGES is where 7.2 edits go; empty so far). Redis 7.2 rewrote most command summaries, added display_text to some arguments and added commands (CLIENT NO-TOUCH, CLIENT SETINFO, WAITAOF), so today our entries equal 7.0.15's byte for byte and differ from a 7.2 server in those texts. Only commands with handlers are listed, so COUNT/LIST are smaller than Redis's while groups are built; tests compare per command name.",
+      "COMMAND INFO/DOCS/LIST/COUNT read src/commands/table.generated.ts, generated from 7.0.15 (REDIS_72_TABLE_CHANGES holds the 7.2 edits: see the command-table-7.2-changes row). Redis 7.2 rewrote most command summaries, added display_text to some arguments and added commands (CLIENT NO-TOUCH, CLIENT SETINFO, WAITAOF), so today our entries equal 7.0.15's byte for byte and differ from a 7.2 server in those texts. Only commands with handlers are listed, so COUNT/LIST are smaller than Redis's while groups are built; tests compare per command name.",
     explains: () => false,
   },
   {
@@ -142,6 +145,40 @@ export const VERSION_DIFFERENCES: VersionDifference[] = [
       /\bos\b/.test(argv[1] ?? '') &&
       theirs instanceof ErrorReply &&
       theirs.message.includes("nonexistent global variable 'os'"),
+  },
+  {
+    id: 'dump-payload-version',
+    reason:
+      'DUMP payloads carry the RDB version of the server: 11 in 7.2 (10 in 7.0), and 7.2 encodings (set listpack, stream v3). A 7.0 server refuses 7.2 payloads; 7.2 restores both.',
+    explains: (argv, ours, theirs) =>
+      lower(argv[0]) === 'dump' && typeof ours === 'string' && typeof theirs === 'string' &&
+      ours.charCodeAt(ours.length - 10) === 11 && theirs.charCodeAt(theirs.length - 10) === 10,
+  },
+  {
+    id: 'command-table-7.2-changes',
+    reason:
+      'REDIS_72_TABLE_CHANGES (src/scripts/gen-command-table.ts) applies what 7.2 changed for commands we carry: ZRANK/ZREVRANK take WITHSCORE (arity -3), CLIENT gained NO-TOUCH and SETINFO. A 7.0 server reports the old arity and knows neither subcommand.',
+    explains: (argv, ours, theirs) => {
+      if (lower(argv[0]) !== 'command') return false;
+      const sub = lower(argv[1]);
+      const enc = (r: Reply) => JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? String(v) : v));
+      const nameOf = (r: Reply): string => (Array.isArray(r) && typeof r[0] === 'string' ? r[0] : '');
+      if (sub === 'info' && Array.isArray(ours) && Array.isArray(theirs) && ours.length === theirs.length) {
+        return ours.every((o, i) => enc(o) === enc(theirs[i]!) || CHANGED_IN_72.has(nameOf(o)));
+      }
+      if (sub === 'docs') {
+        const pairs = (r: Reply): Array<[string, string]> => {
+          const out: Array<[string, string]> = [];
+          if (r instanceof MapReply) for (const [k, v] of r.entries) out.push([String(k), enc(v)]);
+          else if (Array.isArray(r)) for (let i = 0; i + 1 < r.length; i += 2) out.push([String(r[i]), enc(r[i + 1]!)]);
+          return out;
+        };
+        const a = pairs(ours);
+        const b = new Map(pairs(theirs));
+        return a.length > 0 && a.every(([k, v]) => b.get(k) === v || CHANGED_IN_72.has(k));
+      }
+      return false;
+    },
   },
 ];
 
@@ -193,15 +230,7 @@ function sameDoubleValues(a: Reply, b: Reply): boolean {
 function sameWithoutFields(ours: Reply, theirs: Reply, keys: string[]): boolean {
   const norm = (r: Reply, strip: boolean): unknown => {
     if (r instanceof MapReply) {
-      const out: unknown[] = [  {
-    id: 'dump-payload-version',
-    reason:
-      'DUMP payloads carry the RDB version of the server: 11 in 7.2 (10 in 7.0), and 7.2 encodings (set listpack, stream v3). A 7.0 server refuses 7.2 payloads; 7.2 restores both.',
-    explains: (argv, ours, theirs) =>
-      lower(argv[0]) === 'dump' && typeof ours === 'string' && typeof theirs === 'string' &&
-      ours.charCodeAt(ours.length - 10) === 11 && theirs.charCodeAt(theirs.length - 10) === 10,
-  },
-];
+      const out: unknown[] = [];
       for (const [k, v] of r.entries) {
         if (strip && typeof k === 'string' && keys.includes(k)) continue;
         out.push(norm(k, strip), norm(v, strip));
