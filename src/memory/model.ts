@@ -10,16 +10,23 @@ import { mallocSize, type Quantum } from './jemalloc.js';
  * consumer groups) and others by their allocation size (sds, listpacks, intsets, skiplist
  * nodes).
  *
+ * jemalloc's quantum depends on the build, not the version: Redis's bundled jemalloc is
+ * configured with --with-lg-quantum=3 (8-byte classes: 24, 40, 56 exist), while Debian's
+ * redis-server 7.0.15 links the system jemalloc (16-byte quantum). Each target defaults to
+ * what the reference data for it was measured on; SizeModel takes an override.
+ *
  * Targets:
- *  - 7.0: jemalloc with a 16-byte quantum; lists are always quicklists, sets never listpacks,
+ *  - 7.0: 16-byte quantum (Debian's build); lists are always quicklists, sets never listpacks,
  *    zset listpack scores printed with %.17g;
  *  - 7.2: 8-byte quantum (Redis builds jemalloc with --with-lg-quantum=3); list and set
  *    listpacks; scores printed as the shortest round-trip text;
- *  - 7.4: as 7.2 (hash field expiry adds listpackex).
+ *  - 7.4: as 7.2 (hash field expiry adds listpackex);
+ *  - 6.2: 8-byte quantum, ziplists (hash, zset, quicklist nodes) and intsets counted by
+ *    their blob length, embstr as length + 18, a 96-byte dict, a 40-byte stream, 32-byte consumer groups.
  */
-export type MemoryTarget = '7.0' | '7.2' | '7.4';
+export type MemoryTarget = '6.2' | '7.0' | '7.2' | '7.4';
 
-export const MEMORY_TARGETS: readonly MemoryTarget[] = ['7.0', '7.2', '7.4'];
+export const MEMORY_TARGETS: readonly MemoryTarget[] = ['6.2', '7.0', '7.2', '7.4'];
 
 /** sizeof(robj) */
 export const ROBJ_SIZE = 16;
@@ -69,6 +76,17 @@ export interface TargetRules {
   readonly consumerSize: number;
   /** How zzlInsertAt writes a score into a listpack. */
   readonly scoreText: (score: number) => string;
+  /** sizeof(dict) */
+  readonly dictSize: number;
+  /** sizeof(streamCG) */
+  readonly cgSize: number;
+  /** sizeof(quicklistNode) */
+  readonly quicklistNodeSize: number;
+  /**
+   * 6.2 semantics: small encodings are ziplists; ziplists and intsets count their used
+   * bytes, not their allocation; an embstr counts len + 2 + sizeof(robj).
+   */
+  readonly legacy: boolean;
 }
 
 /** Redis 7.0's d2string: integers below 2^52 as integers, anything else %.17g. */
@@ -79,10 +97,23 @@ export function d2string70(d: number): string {
   return formatDouble17g(d);
 }
 
+const V7 = { dictSize: DICT_SIZE, cgSize: STREAM_CG_SIZE, quicklistNodeSize: QUICKLIST_NODE_SIZE, legacy: false };
 const RULES: Record<MemoryTarget, TargetRules> = {
-  '7.0': { target: '7.0', quantum: 16, listListpack: false, setListpack: false, consumerSize: 24, scoreText: d2string70 },
-  '7.2': { target: '7.2', quantum: 8, listListpack: true, setListpack: true, consumerSize: 32, scoreText: formatDouble },
-  '7.4': { target: '7.4', quantum: 8, listListpack: true, setListpack: true, consumerSize: 32, scoreText: formatDouble },
+  '6.2': {
+    target: '6.2',
+    quantum: 8,
+    listListpack: false,
+    setListpack: false,
+    consumerSize: 24,
+    scoreText: d2string70,
+    dictSize: 96,
+    cgSize: 32,
+    quicklistNodeSize: 32,
+    legacy: true,
+  },
+  '7.0': { target: '7.0', quantum: 16, listListpack: false, setListpack: false, consumerSize: 24, scoreText: d2string70, ...V7 },
+  '7.2': { target: '7.2', quantum: 8, listListpack: true, setListpack: true, consumerSize: 32, scoreText: formatDouble, ...V7 },
+  '7.4': { target: '7.4', quantum: 8, listListpack: true, setListpack: true, consumerSize: 32, scoreText: formatDouble, ...V7 },
 };
 
 export function targetRules(target: MemoryTarget): TargetRules {
@@ -90,7 +121,7 @@ export function targetRules(target: MemoryTarget): TargetRules {
 }
 
 export function isMemoryTarget(s: string): s is MemoryTarget {
-  return s === '7.0' || s === '7.2' || s === '7.4';
+  return s === '6.2' || s === '7.0' || s === '7.2' || s === '7.4';
 }
 
 /** sdsReqType's header size for a string of `len` bytes (an empty sds gets sdshdr8). */
@@ -110,9 +141,9 @@ export class SizeModel {
   readonly rules: TargetRules;
   readonly quantum: Quantum;
 
-  constructor(target: MemoryTarget = '7.2') {
+  constructor(target: MemoryTarget = '7.2', options: { quantum?: Quantum } = {}) {
     this.rules = RULES[target];
-    this.quantum = this.rules.quantum;
+    this.quantum = options.quantum ?? this.rules.quantum;
   }
 
   /** zmalloc_size of an allocation of n bytes. */
@@ -133,7 +164,9 @@ export class SizeModel {
   /** A string value: int → the robj only; embstr → one allocation; raw → robj + sds. */
   string(len: number, encoding: string): number {
     if (encoding === 'int') return ROBJ_SIZE;
-    if (encoding === 'embstr') return mallocSize(ROBJ_SIZE + 3 + len + 1, this.quantum);
+    if (encoding === 'embstr') {
+      return this.rules.legacy ? len + 2 + ROBJ_SIZE : mallocSize(ROBJ_SIZE + 3 + len + 1, this.quantum);
+    }
     return ROBJ_SIZE + this.sds(len);
   }
 
@@ -147,12 +180,17 @@ export class SizeModel {
 
   /** The dict struct plus its bucket array (sizeof, as objectComputeSize counts it). */
   dictOverhead(slots: number): number {
-    return DICT_SIZE + DICT_BUCKET_SIZE * slots;
+    return this.rules.dictSize + DICT_BUCKET_SIZE * slots;
   }
 
   /** A listpack allocated to its exact size. */
   listpack(bytes: number): number {
     return mallocSize(bytes, this.quantum);
+  }
+
+  /** A ziplist/intset/listpack blob as this target counts it (6.2: used bytes; 7.x: allocation). */
+  blob(bytes: number): number {
+    return this.rules.legacy ? bytes : mallocSize(bytes, this.quantum);
   }
 
   /** The expected zmalloc_size of a skiplist node (random level, P = 1/4, at most 32). */

@@ -11,7 +11,6 @@ import type { RdbValue } from '../persistence/rdb/value.js';
 import {
   DICT_ENTRY_SIZE,
   listpackBytes,
-  QUICKLIST_NODE_SIZE,
   QUICKLIST_SIZE,
   ROBJ_SIZE,
   sdsHeaderSize,
@@ -20,6 +19,7 @@ import {
 } from './model.js';
 import { d2string70 } from './model.js';
 import { streamUsage } from './stream.js';
+import { quicklist62NodeSizes, ziplistBytes } from './ziplist.js';
 
 /** sizeof(listpackEx) in Redis 7.4: ExpireMeta (16), key, lp. */
 const LISTPACK_EX_SIZE = 32;
@@ -109,6 +109,11 @@ export function loadedValueMemory(
 
 function listMemory(m: SizeModel, items: Bytes[], limits: EncodingLimits): KeyMemory {
   const fill = limits.listMaxListpackSize;
+  if (m.rules.legacy) {
+    let bytes = ROBJ_SIZE + QUICKLIST_SIZE;
+    for (const sz of quicklist62NodeSizes(items, fill)) bytes += m.rules.quicklistNodeSize + sz;
+    return { encoding: 'quicklist', bytes };
+  }
   if (m.rules.listListpack) {
     const bytes = listpackBytes(items);
     if (!quicklistNodeExceedsLimit(fill, bytes, items.length)) {
@@ -118,7 +123,7 @@ function listMemory(m: SizeModel, items: Bytes[], limits: EncodingLimits): KeyMe
   const ql = new Quicklist(fill);
   for (const s of items) ql.pushTail(s);
   let bytes = ROBJ_SIZE + QUICKLIST_SIZE;
-  for (let n = ql.head; n; n = n.next) bytes += QUICKLIST_NODE_SIZE + m.listpack(n.sz);
+  for (let n = ql.head; n; n = n.next) bytes += m.rules.quicklistNodeSize + m.listpack(n.sz);
   return { encoding: 'quicklist', bytes };
 }
 
@@ -165,7 +170,7 @@ function setMemory(m: SizeModel, members: Bytes[], rdbType: number, limits: Enco
       const w = intsetValueWidth(parseSetInt(s)!);
       if (w > width) width = w;
     }
-    return { encoding: 'intset', bytes: ROBJ_SIZE + m.malloc(8 + width * n) };
+    return { encoding: 'intset', bytes: ROBJ_SIZE + m.blob(8 + width * n) };
   }
   if (enc === 'listpack') return { encoding: 'listpack', bytes: ROBJ_SIZE + m.listpack(listpackBytes(members)) };
   let bytes = ROBJ_SIZE + m.dictOverhead(SizeModel.dictSlots(n));
@@ -195,6 +200,10 @@ function zsetMemory(
   if (listpack) {
     // A blob keeps the saver's score text; a converted skiplist gets this target's.
     const text = blob ? blobScoreText(rdbVersion) : m.rules.scoreText;
+    if (m.rules.legacy) {
+      const zl = ziplistBytes(entries.flatMap(([member, score]) => [member, text(score)]));
+      return { encoding: 'ziplist', bytes: ROBJ_SIZE + zl };
+    }
     let bytes = 7;
     for (const [member, score] of entries) bytes += lpStringSize(member) + lpStringSize(text(score));
     return { encoding: 'listpack', bytes: ROBJ_SIZE + m.listpack(bytes) };
@@ -226,6 +235,9 @@ function hashMemory(
         break;
       }
     }
+  }
+  if (listpack && m.rules.legacy) {
+    return { encoding: 'ziplist', bytes: ROBJ_SIZE + ziplistBytes(entries.flatMap(([f, v]) => [f, v])) };
   }
   if (listpack) {
     let bytes = 7;

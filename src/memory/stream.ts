@@ -4,11 +4,13 @@ import {
   raxNodeCount,
   ROBJ_SIZE,
   SizeModel,
-  STREAM_CG_SIZE,
   STREAM_LISTPACK_PREALLOC,
   STREAM_NACK_SIZE,
   STREAM_SIZE,
 } from './model.js';
+
+/** sizeof(stream) in 6.2: rax, length, last_id, cgroups. */
+const STREAM_SIZE_62 = 40;
 
 /**
  * objectComputeSize for a stream: the stream struct, its rax (by streamRadixTreeMemoryUsage's
@@ -21,7 +23,7 @@ import {
  * stream-node-max-entries.
  */
 export function streamUsage(m: SizeModel, s: StreamObject, limits: StreamNodeLimits, samples: number, loaded: boolean): number {
-  let asize = ROBJ_SIZE + STREAM_SIZE;
+  let asize = ROBJ_SIZE + (m.rules.legacy ? STREAM_SIZE_62 : STREAM_SIZE);
   const nodes = s.nodes;
   asize += SizeModel.raxUsage(nodes.length, s.radixTreeNodes);
   let prealloc = STREAM_LISTPACK_PREALLOC;
@@ -48,7 +50,7 @@ export function streamUsage(m: SizeModel, s: StreamObject, limits: StreamNodeLim
   }
   if (s.groups) {
     for (const g of s.groups.values()) {
-      asize += STREAM_CG_SIZE;
+      asize += m.rules.cgSize;
       const pelKeys: string[] = [];
       for (const [id] of g.pel.entries()) pelKeys.push(idToKey(id));
       asize += SizeModel.raxUsage(pelKeys.length, raxNodeCount(pelKeys));

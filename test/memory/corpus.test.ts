@@ -12,7 +12,7 @@ import type { MemoryTarget } from '../../src/memory/model.js';
  */
 const CORPUS = path.resolve(__dirname, '../../../shared/corpus');
 const VERSIONS: Array<[string, MemoryTarget]> = [
-  ['6.2.16', '7.0'],
+  ['6.2.16', '6.2'],
   ['7.0.15', '7.0'],
   ['7.2.6', '7.2'],
   ['7.4.1', '7.4'],
@@ -94,12 +94,14 @@ describe.skipIf(!fs.existsSync(CORPUS))('memory model vs the corpus (MEMORY USAG
       console.log(report(version, rows));
       expect(rows.length).toBeGreaterThan(300);
       const abs = rows.map((r) => Math.abs(r.err));
-      if (version !== '6.2.16') {
-        expect(abs.filter((e) => e <= 0.05).length / rows.length).toBeGreaterThanOrEqual(0.95);
-        expect(Math.max(...abs)).toBeLessThanOrEqual(0.25);
-        // OBJECT ENCODING after the load.
-        expect(rows.filter((r) => r.encoding !== r.modelEncoding).map((r) => `${r.key} ${r.encoding} ${r.modelEncoding}`)).toEqual([]);
-      }
+      expect(abs.filter((e) => e <= 0.05).length / rows.length).toBeGreaterThanOrEqual(0.95);
+      expect(Math.max(...abs)).toBeLessThanOrEqual(0.25);
+      // OBJECT ENCODING after the load.
+      expect(rows.filter((r) => r.encoding !== r.modelEncoding).map((r) => `${r.key} ${r.encoding} ${r.modelEncoding}`)).toEqual([]);
+      // Exact except skiplists (random node levels) and streams with deleted entries
+      // (collectKeys does not carry tombstones, whose bytes the node listpacks keep).
+      const inexact = rows.filter((r) => r.err !== 0 && r.encoding !== 'skiplist' && !r.key.includes('stream:small'));
+      expect(inexact.map((r) => `${r.key} ${r.expected} ${r.model}`)).toEqual([]);
     });
   }
 });
