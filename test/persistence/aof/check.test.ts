@@ -143,6 +143,30 @@ describe.skipIf(!CHECK_AOF)('AOF checker against redis-check-aof 7.0', () => {
     }
   });
 
+  it('random byte flips in multi-part directories and in an RDB-preamble tail', () => {
+    const r = rng(21);
+    for (let i = 0; i < 80; i++) {
+      const src = i % 2 ? MULTI_DIR : PREAMBLE_DIR;
+      const d = caseDir();
+      fs.cpSync(src, d, { recursive: true });
+      const files = fs.readdirSync(d).filter((f) => f.endsWith('.aof'));
+      const f = path.join(d, files[Math.floor(r() * files.length)]!);
+      const b = fs.readFileSync(f);
+      const p = Math.floor(r() * b.length);
+      b[p] = Math.floor(r() * 256);
+      fs.writeFileSync(f, b);
+      compareWithReal(d, MANIFEST, `flip ${path.basename(f)} at ${p}`);
+    }
+    const data = fs.readFileSync(SINGLE_PREAMBLE);
+    const rdbEnd = checkAof(SINGLE_PREAMBLE).files[0]!.preamble!.endOffset!;
+    for (let i = 0; i < 60; i++) {
+      const b = Buffer.from(data);
+      const p = rdbEnd + Math.floor(r() * (b.length - rdbEnd));
+      b[p] = Math.floor(r() * 256);
+      compareWithReal(writeCase('p.aof', b), 'p.aof', `preamble tail flip at ${p}`);
+    }
+  });
+
   it('hand-made damage: MULTI without EXEC, nested MULTI, EXEC alone, garbage, bad lengths, NULs, long lines', () => {
     const data = fs.readFileSync(SINGLE);
     const mid = data.indexOf('*2\r\n$4\r\nINCR', 22000);
