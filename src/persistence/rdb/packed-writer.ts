@@ -1,3 +1,4 @@
+import { lpBacklenSize } from '../../datastruct/listpack.js';
 import { parseStrictInt } from '../../engine/object.js';
 
 /**
@@ -6,23 +7,8 @@ import { parseStrictInt } from '../../engine/object.js';
  * integers (string2ll-strict text) are encoded as integers, as lpAppend / ziplistPush do.
  */
 
-/** Bytes a listpack entry's backlen takes for an entry of `len` bytes (lpEncodeBacklen). */
-export function backlenSize(len: number): number {
-  return len <= 127 ? 1 : len < 16383 ? 2 : len < 2097151 ? 3 : len < 268435455 ? 4 : 5;
-}
-
-/** Encoded size of one listpack entry (encoding + data + backlen). */
-export function listpackEntrySize(s: string): number {
-  const v = parseStrictInt(s);
-  let n: number;
-  if (v !== null) {
-    n = v >= 0n && v <= 127n ? 1 : v >= -4096n && v <= 4095n ? 2 : v >= -32768n && v <= 32767n ? 3 : v >= -8388608n && v <= 8388607n ? 4 : v >= -2147483648n && v <= 2147483647n ? 5 : 9;
-  } else {
-    const len = s.length;
-    n = len < 64 ? 1 + len : len < 4096 ? 2 + len : 5 + len;
-  }
-  return n + backlenSize(n);
-}
+/** Encoded size of one listpack entry (encoding + data + backlen): the engine's own model. */
+export { lpEntrySize as listpackEntrySize } from '../../datastruct/listpack.js';
 
 export class ListpackBuilder {
   private readonly parts: Buffer[] = [];
@@ -73,7 +59,7 @@ export class ListpackBuilder {
       enc = Buffer.concat([head, data]);
     }
     const n = enc.length;
-    const bl = backlenSize(n);
+    const bl = lpBacklenSize(n);
     const back = Buffer.alloc(bl);
     // backlen: 7 bits per byte, most significant group first; every byte but the first
     // carries the continuation bit (read right to left).

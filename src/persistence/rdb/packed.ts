@@ -1,3 +1,4 @@
+import { lpBacklenSize } from '../../datastruct/listpack.js';
 import { CorruptError } from '../io/errors.js';
 
 /**
@@ -176,7 +177,7 @@ export function decodeListpack(blob: Buffer, base: number, what = 'listpack'): s
     }
     // backlen: the entry's encoded size (encoding + data), 7 bits per byte, stored reversed.
     const entryLen = p - start;
-    const backlenSize = entryLen <= 127 ? 1 : entryLen < 16383 ? 2 : entryLen < 2097151 ? 3 : entryLen < 268435455 ? 4 : 5;
+    const backlenSize = lpBacklenSize(entryLen);
     if (p + backlenSize > end) fail('listpack entry backlen runs past the end', base, p, what);
     let decoded = 0;
     let shift = 0;
