@@ -134,7 +134,13 @@ export class ScriptHost {
         p = nl + 1;
       }
     }
-    return encodeReply(this.call(run, argv), run.resp);
+    const r = this.call(run, argv);
+    if (typeof r === 'string') return `$${r}`;
+    if (typeof r === 'number') return `:${r}`;
+    if (r === null) return run.resp === 2 ? 'F' : 'N';
+    if (r instanceof StatusReply) return `+${r.text}`;
+    if (r instanceof ErrorReply) return `-${r.message}`;
+    return `R${encodeReply(r, run.resp)}`;
   }
 
   private call(run: RunContext, argv: Bytes[]): Reply {

@@ -132,7 +132,7 @@ class Runtime {
         this.failure = e;
       }
       if (answer !== null) {
-        this.pending = `${answer.length}\n${answer}`;
+        this.pending = answer;
         this.pendingPos = 0;
       }
     }
@@ -168,7 +168,7 @@ class Runtime {
 
   /** Calls __rs_entry in state L with `request` to read; returns the status of lua_pcall. */
   enter(L: number, request: string): number {
-    this.pending = `${request.length}\n${request}`;
+    this.pending = request;
     this.pendingPos = 0;
     this.mod._lua_getfield(L, LUA_GLOBALSINDEX, this.entryName);
     const status = this.mod._lua_pcall(L, 0, 0, 0);
@@ -231,21 +231,31 @@ export class LuaState {
    */
   request(request: string, handler: MessageHandler): string {
     const rt = this.rt;
-    const saved = rt.handler;
-    let final = '';
-    rt.handler = (msg) => {
-      const c = msg.charCodeAt(0);
-      if (c === 82 /* R */ || c === 88 /* X */) {
-        final = msg;
-        return null;
-      }
-      return handler(msg);
-    };
+    const savedHandler = this.handler;
+    const savedFinal = this.final;
+    const savedRt = rt.handler;
+    this.handler = handler;
+    this.final = '';
+    rt.handler = this.dispatch;
     try {
       rt.enter(this.L, request);
+      return this.final;
     } finally {
-      rt.handler = saved;
+      rt.handler = savedRt;
+      this.handler = savedHandler;
+      this.final = savedFinal;
     }
-    return final;
   }
+
+  private handler: MessageHandler | null = null;
+  private final = '';
+  /** Routes Lua's messages: the final one ('R' result / 'X' error) is kept, the rest answered. */
+  private readonly dispatch: MessageHandler = (msg) => {
+    const c = msg.charCodeAt(0);
+    if (c === 82 /* R */ || c === 88 /* X */) {
+      this.final = msg;
+      return null;
+    }
+    return this.handler!(msg);
+  };
 }

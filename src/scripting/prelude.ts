@@ -15,7 +15,7 @@
  *   'R' <value>                                                  the script's result
  * Host → Lua: "<len>\n<payload>", the payload being RESP (command replies) or raw bytes.
  */
-export const PRELUDE = String.raw`
+const PRELUDE_TEMPLATE = String.raw`
 local so, si = io.stdout, io.stdin
 so:setvbuf('no')
 local fwrite, fread = so.write, si.read
@@ -28,11 +28,8 @@ local xpcall, collectgarbage, sgsub = xpcall, collectgarbage, string.gsub
 local G = _G
 
 local function send(s) fwrite(so, s) end
-local function recv()
-  local n = tonumber(fread(si, '*l'))
-  if n == 0 then return '' end
-  return fread(si, n)
-end
+-- The host queues each answer whole; '*a' reads to its end (g_read clears EOF first).
+local function recv() return fread(si, '*a') end
 
 -- RESP (as the engine encodes a command's reply for the script's protocol) → Lua values,
 -- as redisProtocolToLuaType does.
@@ -88,6 +85,20 @@ parse = function(s, p)
   return nil, e + 2
 end
 
+-- A command's reply: the host sends the common shapes in a short form, anything else as RESP
+-- after an 'R'.
+local function reply()
+  local s = recv()
+  local c = sbyte(s, 1)
+  if c == 36 then return ssub(s, 2) end -- '$' bulk
+  if c == 58 then return tonumber(ssub(s, 2)) end -- ':' integer
+  if c == 43 then return {ok = ssub(s, 2)} end -- '+' status
+  if c == 45 then return {err = ssub(s, 2)} end -- '-' error
+  if c == 70 then return false end -- 'F' RESP2 null
+  if c == 78 then return nil end -- 'N' RESP3 null
+  return (parse(s, 2))
+end
+
 -- luaPushError: "-CODE msg" keeps its code, anything else gets ERR.
 local function err_table(msg)
   if sbyte(msg, 1) == 45 then
@@ -99,6 +110,11 @@ local function err_table(msg)
   return {err = msg}
 end
 
+local SLEN = setmetatable({}, {__index = function(t, k)
+  local v = 's' .. k .. '\n'
+  if k < 4096 then t[k] = v end
+  return v
+end})
 local revive_call
 local function command(raise, ...)
   local n = select('#', ...)
@@ -106,6 +122,11 @@ local function command(raise, ...)
     local e = err_table('Please specify at least one argument for this redis lib call')
     if raise then revive_call() error(e) end
     return e
+  end
+  -- All-string argument lists of up to 8: one concatenation, no table, cached length text
+  -- (number formatting goes through sprintf and is the slowest part of building a message).
+  if n <= 8 then
+@FAST@
   end
   local parts = {'C', n, '\n'}
   local k = 3
@@ -125,7 +146,7 @@ local function command(raise, ...)
     end
   end
   send(concat(parts))
-  local r = parse(recv(), 1)
+  local r = reply()
   if raise and type(r) == 'table' and rawget(r, 'err') then revive_call() error(r) end
   return r
 end
@@ -476,6 +497,10 @@ local function run(f, nk, args)
     end
     return 'X' .. clean(tostring(msg)) .. '\n\n'
   end
+  local t = type(r)
+  if t == 'string' then return 'Rs' .. #r .. '\n' .. r end
+  if t == 'number' then return 'Ri' .. sformat('%.17g', r) .. '\n' end
+  if r == nil then return 'Rn' end
   local out = {'R'}
   encode(r, out)
   return concat(out)
@@ -521,3 +546,25 @@ for k in next, G do
   if k ~= '__rs_entry' then G[k] = nil end
 end
 `;
+
+/** The arity-specialised fast paths of command() (see the comment there). */
+function fastPaths(): string {
+  const out: string[] = [];
+  for (let n = 1; n <= 8; n++) {
+    const vars = Array.from({ length: n }, (_, i) => `a${i + 1}`);
+    const checks = vars.map((v) => `type(${v}) == 'string'`).join(' and ');
+    const parts = vars.map((v) => `SLEN[#${v}] .. ${v}`).join(' .. ');
+    out.push(`    ${n === 1 ? 'if' : 'elseif'} n == ${n} then
+      local ${vars.join(', ')} = ...
+      if ${checks} then
+        send('C${n}\\n' .. ${parts})
+        local r = reply()
+        if raise and type(r) == 'table' and rawget(r, 'err') then revive_call() error(r) end
+        return r
+      end`);
+  }
+  out.push('    end');
+  return out.join('\n');
+}
+
+export const PRELUDE = PRELUDE_TEMPLATE.replace('@FAST@', fastPaths());
