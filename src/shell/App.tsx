@@ -19,14 +19,25 @@ export function OutputLine({ item }: { item: OutputItem }) {
 
 /** The edited line with the cursor drawn as an inverse cell. */
 export function InputLine({ prompt, text, cursor, hint }: { prompt: string; text: string; cursor: number; hint: string | null }) {
-  const at = text.slice(cursor, cursor + 1) || ' ';
+  if (cursor >= text.length) {
+    // The cursor sits on the first cell after the text: the hint's first character if any.
+    const h = hint ?? '';
+    return (
+      <Text>
+        {prompt}
+        {text}
+        <Text inverse dimColor={h !== ''}>{h.slice(0, 1) || ' '}</Text>
+        {h.length > 1 ? <Text dimColor>{h.slice(1)}</Text> : null}
+      </Text>
+    );
+  }
   return (
     <Text>
       {prompt}
       {text.slice(0, cursor)}
-      <Text inverse>{at}</Text>
+      <Text inverse>{text.slice(cursor, cursor + 1)}</Text>
       {text.slice(cursor + 1)}
-      {hint !== null ? <Text dimColor>{cursor >= text.length ? hint.replace(/^ /, '') : hint}</Text> : null}
+      {hint !== null ? <Text dimColor>{hint}</Text> : null}
     </Text>
   );
 }

@@ -337,7 +337,8 @@ export function hintForLine(table: CommandTable, line: string, words: readonly s
     const m = new ArgMatcher();
     const rest = typed.slice(h.words.length);
     const matched = rest.length ? m.args(rest, 0, args) : 0;
-    hint = matched === rest.length ? m.hintFor(args, ' ') : '';
+    // The C code can leave a separator after the last argument; it only shows as a blank.
+    hint = matched === rest.length ? m.hintFor(args, ' ').trimEnd() : '';
   } else {
     hint = '';
   }
