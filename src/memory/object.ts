@@ -11,12 +11,12 @@ import { LP_OVERHEAD, lpStringSize } from '../datastruct/listpack-size.js';
 import {
   DICT_ENTRY_SIZE,
   extrapolate,
-  QUICKLIST_NODE_SIZE,
   QUICKLIST_SIZE,
   ROBJ_SIZE,
   SizeModel,
 } from './model.js';
 import { streamUsage } from './stream.js';
+import { quicklist62NodeSizes, ziplistBytes } from './ziplist.js';
 
 /** OBJ_COMPUTE_SIZE_DEF_SAMPLES */
 export const DEFAULT_SAMPLES = 5;
@@ -28,7 +28,7 @@ export interface ObjectUsageOptions {
    * The server's thresholds: stream node limits for the preallocation rule, and
    * set-max-intset-entries for a 7.0 target (whose sets have no listpack). A Config fits.
    */
-  limits?: StreamNodeLimits & { setMaxIntsetEntries: number };
+  limits?: StreamNodeLimits & { setMaxIntsetEntries: number; listMaxListpackSize?: number };
   /**
    * Streams whose listpacks were read from a file (exact allocations) rather than grown by
    * XADD (preallocated). Default false.
@@ -53,7 +53,7 @@ export function objectUsage(m: SizeModel, o: RedisObject, options: ObjectUsageOp
       return m.string(str.length, str.encoding);
     }
     case 'list':
-      return listUsage(m, o as ListObject, samples);
+      return listUsage(m, o as ListObject, samples, options.limits?.listMaxListpackSize ?? -2);
     case 'set':
       return setUsage(m, o as SetObject, samples, (options.limits ?? DEFAULT_LIMITS).setMaxIntsetEntries);
     case 'zset':
@@ -76,21 +76,30 @@ export function keyUsage(m: SizeModel, key: Bytes, o: RedisObject, options: Obje
   return objectUsage(m, o, options) + m.keyOverhead(key.length);
 }
 
-function listUsage(m: SizeModel, l: ListObject, samples: number): number {
-  const lp = l.listpack;
-  if (lp) {
-    if (m.rules.listListpack) return ROBJ_SIZE + m.listpack(lp.bytes);
-    return ROBJ_SIZE + QUICKLIST_SIZE + QUICKLIST_NODE_SIZE + m.listpack(lp.bytes);
-  }
-  const ql = l.quicklist!;
+function listUsage(m: SizeModel, l: ListObject, samples: number, fill: number): number {
+  const nodeSize = m.rules.quicklistNodeSize;
   const base = ROBJ_SIZE + QUICKLIST_SIZE;
   let elesize = 0;
   let taken = 0;
+  if (m.rules.legacy) {
+    // 6.2: a quicklist of ziplists, split by 6.2's own size estimate.
+    const sizes = quicklist62NodeSizes(l.items(), fill);
+    for (const sz of sizes) {
+      elesize += nodeSize + sz;
+      if (++taken >= samples) break;
+    }
+    return extrapolate(base, elesize, taken, sizes.length);
+  }
+  const lp = l.listpack;
+  if (lp) {
+    if (m.rules.listListpack) return ROBJ_SIZE + m.listpack(lp.bytes);
+    return base + nodeSize + m.listpack(lp.bytes);
+  }
+  const ql = l.quicklist!;
   // do { … } while (node = node->next && samples < sample_size): at least one node.
   for (let n = ql.head; n; n = n.next) {
-    elesize += QUICKLIST_NODE_SIZE + m.listpack(n.sz);
-    taken++;
-    if (taken >= samples) break;
+    elesize += nodeSize + m.listpack(n.sz);
+    if (++taken >= samples) break;
   }
   return extrapolate(base, elesize, taken, ql.len);
 }
@@ -113,7 +122,7 @@ function* setElementSizes(m: SizeModel, members: Iterable<Bytes>): Generator<num
 }
 
 function setUsage(m: SizeModel, o: SetObject, samples: number, maxIntset: number): number {
-  if (o.encoding === 'intset') return ROBJ_SIZE + m.malloc(o.is!.blobLength);
+  if (o.encoding === 'intset') return ROBJ_SIZE + m.blob(o.is!.blobLength);
   if (o.encoding === 'listpack') {
     if (m.rules.setListpack) {
       let bytes = LP_OVERHEAD;
@@ -131,13 +140,18 @@ function setUsage(m: SizeModel, o: SetObject, samples: number, maxIntset: number
       }
       width = Math.max(width, intsetValueWidth(v));
     }
-    if (ints) return ROBJ_SIZE + m.malloc(8 + width * o.size);
+    if (ints) return ROBJ_SIZE + m.blob(8 + width * o.size);
   }
   return hashtableUsage(m, o.size, setElementSizes(m, o.members()), samples);
 }
 
 function zsetUsage(m: SizeModel, z: ZSetObject, samples: number): number {
   if (z.encoding === 'listpack') {
+    if (m.rules.legacy) {
+      const items: Bytes[] = [];
+      for (const [member, score] of z.entries()) items.push(member, m.rules.scoreText(score));
+      return ROBJ_SIZE + ziplistBytes(items);
+    }
     let bytes = LP_OVERHEAD;
     for (const [member, score] of z.entries()) bytes += m.zsetPairBytes(member, score);
     return ROBJ_SIZE + m.listpack(bytes);
@@ -151,7 +165,7 @@ function zsetUsage(m: SizeModel, z: ZSetObject, samples: number): number {
     elesize += m.sds(member.length) + DICT_ENTRY_SIZE + node;
     if (++taken >= samples) break;
   }
-  return Math.round(extrapolate(base, elesize, taken, n));
+  return extrapolate(base, elesize, taken, n);
 }
 
 function* hashElementSizes(m: SizeModel, entries: Iterable<[Bytes, Bytes]>): Generator<number> {
@@ -160,6 +174,7 @@ function* hashElementSizes(m: SizeModel, entries: Iterable<[Bytes, Bytes]>): Gen
 
 function hashUsage(m: SizeModel, h: HashObject, samples: number): number {
   if (h.encoding === 'listpack') {
+    if (m.rules.legacy) return ROBJ_SIZE + ziplistBytes([...h.lp!].flat());
     let bytes = LP_OVERHEAD;
     for (const [f, v] of h.lp!) bytes += lpStringSize(f) + lpStringSize(v);
     return ROBJ_SIZE + m.listpack(bytes);

@@ -211,7 +211,7 @@ function zsetMemory(
   let bytes = m.skiplistBase(SizeModel.dictSlots(n));
   const node = m.skiplistNodeExpected();
   for (const [member] of entries) bytes += m.sds(member.length) + DICT_ENTRY_SIZE + node;
-  return { encoding: 'skiplist', bytes: Math.round(bytes) };
+  return { encoding: 'skiplist', bytes: Math.floor(bytes) };
 }
 
 function hashMemory(
