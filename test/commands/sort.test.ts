@@ -180,6 +180,14 @@ describe('SORT on sets and sorted sets', () => {
     }
   });
 
+  it('from EVAL, BY nosort on a set is sorted ALPHA', async () => {
+    await d.do('SADD', 's', 'b', 'a', 'c', '10', '9');
+    await d.do('EVAL', "return redis.call('sort', KEYS[1], 'by', 'nosort')", '1', 's');
+    await d.do('EVAL', "return redis.call('sort_ro', KEYS[1], 'by', 'nosort', 'desc')", '1', 's');
+    await d.do('EVAL', "return redis.call('sort', KEYS[1], 'by', 'nosort', 'store', 'dst')", '1', 's');
+    await d.do('LRANGE', 'dst', '0', '-1');
+  });
+
   it('sorts zset members; BY nosort follows the scores', async () => {
     await d.script(`
       ZADD z 3 a 1 b 2 c
