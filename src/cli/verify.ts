@@ -2,7 +2,8 @@ import { Command } from 'commander';
 import { FormatError, TruncatedError } from '../persistence/io/errors.js';
 import { readRdbFile } from '../persistence/rdb/reader.js';
 import type { CliIO } from './main.js';
-import { ensureReadable, EXIT_INVALID, EXIT_VALID } from './file-input.js';
+import { AofInputError, formatAofReport, isAofPath, verifyAofPath } from '../persistence/aof/check.js';
+import { ensureReadable, EXIT_CANNOT_READ, EXIT_INVALID, EXIT_VALID } from './file-input.js';
 import { Progress } from './progress.js';
 
 interface DbStats {
@@ -96,9 +97,25 @@ export function formatVerifyReport(r: VerifyReport): string {
 export function verifyCommand(io: CliIO, result: { code: number }): Command {
   return new Command('verify')
     .description('check a persistence file end to end: structure, packed encodings, checksum')
-    .argument('<file>', 'an RDB file')
+    .argument('<path>', 'an RDB file, an AOF file, a Redis 7 AOF manifest or its appendonlydir')
     .option('--json', 'print the report as JSON')
     .action(async (file: string, opts: { json?: boolean }) => {
+      // AOF paths are told apart as redis-check-aof does (a directory, a manifest, RESP).
+      if (isAofPath(file)) {
+        const progress = new Progress(io.stderr, `verifying ${file}`);
+        try {
+          const r = await verifyAofPath(file, { onProgress: (d, t) => progress.update(d, t) });
+          progress.done();
+          io.stdout.write(opts.json ? JSON.stringify(r) + '\n' : formatAofReport(r));
+          result.code = r.valid ? EXIT_VALID : EXIT_INVALID;
+        } catch (e) {
+          progress.done();
+          if (!(e instanceof AofInputError)) throw e;
+          io.stderr.write(`redscope: cannot read ${e.message}\n`);
+          result.code = EXIT_CANNOT_READ;
+        }
+        return;
+      }
       if (!ensureReadable(file, io.stderr, result)) return;
       const report = await verifyRdb(file, new Progress(io.stderr, `verifying ${file}`));
       io.stdout.write(opts.json ? JSON.stringify(report) + '\n' : formatVerifyReport(report));

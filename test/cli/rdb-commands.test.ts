@@ -158,3 +158,24 @@ describe('redscope dump and convert', () => {
     expect(ok.stderr.toString()).toMatch(/dropped a function library/);
   });
 });
+
+describe('redscope verify on AOF paths', () => {
+  it('routes a Redis data dir, an appendonlydir and a single AOF file to the AOF checker', async () => {
+    for (const p of ['fixtures/aof/plain', 'fixtures/aof/preamble/appendonlydir', 'fixtures/aof/single.aof']) {
+      const r = await redscope(['verify', '--json', path.join(ROOT, p)]);
+      expect(r.code, `${p}: ${r.stderr}`).toBe(0);
+      expect(JSON.parse(r.stdout.toString())).toMatchObject({ valid: true, type: 'aof' });
+    }
+  });
+
+  it('a truncated AOF is invalid (exit 1) with the offset redis-check-aof reports', async () => {
+    const src = fs.readFileSync(path.join(ROOT, 'fixtures/aof/single.aof'));
+    const bad = path.join(tmp, 'cut.aof');
+    fs.writeFileSync(bad, src.subarray(0, src.length - 5));
+    const r = await redscope(['verify', bad]);
+    expect(r.code).toBe(1);
+    const ours = /ok_up_to=(\d+)/.exec(r.stdout.toString())?.[1];
+    const real = await run('redis-check-aof', [bad]);
+    expect(ours).toBe(/ok_up_to=(\d+)/.exec(real.stdout.toString())?.[1]);
+  });
+});

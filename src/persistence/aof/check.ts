@@ -521,6 +521,11 @@ export function resolveAofPath(p: string): string {
     throw new AofInputError(`${p}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : describeErrno(e)}`);
   }
   if (st.isDirectory()) {
+    // A Redis data dir (`dir`) holding appendonlydir/ stands for that directory.
+    const inner = path.join(p, 'appendonlydir');
+    if (!fs.readdirSync(p).some((n) => n.endsWith('.manifest')) && fs.existsSync(inner) && fs.statSync(inner).isDirectory()) {
+      return resolveAofPath(inner);
+    }
     const manifests = fs.readdirSync(p).filter((n) => n.endsWith('.manifest') && !n.startsWith('temp-'));
     if (manifests.length !== 1) {
       throw new AofInputError(`${p}: ${manifests.length ? `several manifests (${manifests.join(', ')}); name one` : 'no *.manifest in this directory'}`);
@@ -544,7 +549,10 @@ export function resolveAofPath(p: string): string {
 export function isAofPath(p: string): boolean {
   try {
     const st = fs.statSync(p);
-    if (st.isDirectory()) return fs.readdirSync(p).some((n) => n.endsWith('.manifest'));
+    if (st.isDirectory()) {
+      const names = fs.readdirSync(p);
+      return names.some((n) => n.endsWith('.manifest')) || (names.includes('appendonlydir') && isAofPath(path.join(p, 'appendonlydir')));
+    }
     if (!st.isFile()) return false;
     if (p.endsWith('.aof') || p.endsWith('.manifest')) return true;
     const kind = detectAofFile(p);
