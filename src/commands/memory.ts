@@ -2,9 +2,9 @@ import type { Bytes } from '../engine/bytes.js';
 import type { Engine } from '../engine/engine.js';
 import { NOT_INTEGER, SYNTAX_ERROR } from '../engine/errors.js';
 import { parseStrictInt } from '../engine/object.js';
-import { OK, StatusReply, VerbatimReply, type Reply } from '../engine/reply.js';
+import { DoubleReply, MapReply, OK, StatusReply, VerbatimReply, type Reply } from '../engine/reply.js';
 import type { Session } from '../engine/session.js';
-import { SizeModel, type MemoryTarget } from '../memory/model.js';
+import { DICT_BUCKET_SIZE, DICT_ENTRY_SIZE, SizeModel, type MemoryTarget } from '../memory/model.js';
 import { DEFAULT_SAMPLES, keyUsage } from '../memory/object.js';
 import type { HandlerMap } from './table.js';
 
@@ -64,6 +64,73 @@ export function datasetBytes(engine: Engine): number {
   return total;
 }
 
+/**
+ * MEMORY STATS from the model: the keyspace dicts' overhead (dictEntry + buckets per db, as
+ * getMemoryOverheadData counts them) and the dataset (keys' sds and values). Nothing else is
+ * modelled: startup, client, replication and script memory are 0 and the allocator figures
+ * equal the total (no fragmentation). Field order and names as Redis 7.0.
+ */
+function stats(ctx: Session): Reply {
+  const engine = ctx.engine;
+  const m = memoryModel(engine);
+  const dbEntries: Array<[Reply, Reply]> = [];
+  let overhead = 0;
+  let dataset = 0;
+  let keys = 0;
+  // redis-server 7.0.15 counts 40 bytes per keyspace entry here (dictEntry + 16 bytes of
+  // entry metadata), 24 per expires entry.
+  const keyspaceEntry = m.rules.target === '7.0' ? DICT_ENTRY_SIZE + 16 : DICT_ENTRY_SIZE;
+  for (const db of engine.dbs) {
+    const n = db.dict.size;
+    if (n === 0) continue;
+    keys += n;
+    const main = n * keyspaceEntry + SizeModel.dictSlots(n) * DICT_BUCKET_SIZE;
+    const ex = db.expires.size;
+    const expires = ex * DICT_ENTRY_SIZE + SizeModel.dictSlots(ex) * DICT_BUCKET_SIZE;
+    overhead += main + expires;
+    for (const [key, o] of db.dict) dataset += keyUsage(m, key, o, { samples: 0, limits: engine.config }) - DICT_ENTRY_SIZE;
+    dbEntries.push([
+      `db.${db.id}`,
+      new MapReply([
+        ['overhead.hashtable.main', main],
+        ['overhead.hashtable.expires', expires],
+        ['overhead.hashtable.slot-to-keys', 0],
+      ]),
+    ]);
+  }
+  const total = overhead + dataset;
+  return new MapReply([
+    ['peak.allocated', total],
+    ['total.allocated', total],
+    ['startup.allocated', 0],
+    ['replication.backlog', 0],
+    ['clients.slaves', 0],
+    ['clients.normal', 0],
+    ['cluster.links', 0],
+    ['aof.buffer', 0],
+    ['lua.caches', 0],
+    ['functions.caches', 0],
+    ...dbEntries,
+    ['overhead.total', overhead],
+    ['keys.count', keys],
+    ['keys.bytes-per-key', keys ? Math.floor(total / keys) : 0],
+    ['dataset.bytes', dataset],
+    ['dataset.percentage', new DoubleReply(total ? (dataset * 100) / total : 0)],
+    ['peak.percentage', new DoubleReply(100)],
+    ['allocator.allocated', total],
+    ['allocator.active', total],
+    ['allocator.resident', total],
+    ['allocator-fragmentation.ratio', new DoubleReply(1)],
+    ['allocator-fragmentation.bytes', 0],
+    ['allocator-rss.ratio', new DoubleReply(1)],
+    ['allocator-rss.bytes', 0],
+    ['rss-overhead.ratio', new DoubleReply(1)],
+    ['rss-overhead.bytes', 0],
+    ['fragmentation', new DoubleReply(1)],
+    ['fragmentation.bytes', 0],
+  ]);
+}
+
 function usage(ctx: Session, argv: Bytes[]): Reply {
   let samples = DEFAULT_SAMPLES;
   for (let j = 3; j < argv.length; j++) {
@@ -93,6 +160,8 @@ export const memoryCommands: HandlerMap = {
   'memory|doctor'(ctx) {
     return new VerbatimReply('txt', datasetBytes(ctx.engine) < DOCTOR_EMPTY_BELOW ? DOCTOR_EMPTY : DOCTOR_FINE);
   },
+
+  'memory|stats': stats,
 
   'memory|purge'() {
     return OK;
