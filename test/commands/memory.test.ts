@@ -152,6 +152,20 @@ describe('MEMORY subcommands', () => {
   });
 });
 
+describe('MEMORY USAGE with the 7.2 rules (the engine default)', () => {
+  it('the documented 7.2 figures', async () => {
+    setMemoryTarget(d.engine, '7.2');
+    for (const [k, v] of [['', ''], ['foo', 'bar'], ['foo2', 'mybar'], ['foo3', '0123456789'.repeat(10)]]) {
+      await d.session.execute(['SET', k!, v!]);
+    }
+    const u = async (k: string) => d.session.execute(['MEMORY', 'USAGE', k]);
+    expect([await u(''), await u('foo'), await u('foo2'), await u('foo3')]).toEqual([56, 56, 64, 160]);
+    // A small list is one listpack in 7.2: robj + listpack allocation (7 + 3 + 3 = 13 → 16) + key.
+    await d.session.execute(['RPUSH', 'l', 'a', 'b']);
+    expect(await u('l')).toBe(16 + 16 + 8 + 24);
+  });
+});
+
 describe('MEMORY USAGE vs redis-server 7.0.15', () => {
   it('strings: int, embstr up to 44 bytes, raw from 45, keys of every sds header type', async () => {
     const keys: string[] = [];
@@ -282,6 +296,19 @@ describe('MEMORY USAGE vs redis-server 7.0.15', () => {
     await run('CONFIG', 'SET', 'stream-node-max-bytes', '0');
     for (let i = 1; i <= 30; i++) await run('XADD', 't', `${i}-0`, 'field', String(i));
     await expectSame(['t']);
+  });
+
+  it('default SAMPLES (5) extrapolates from the first elements', async () => {
+    // Elements of one size: whichever five the server's dict order samples, the figure is exact.
+    await run('SADD', 'set', ...range(300, (i) => `member-${String(i).padStart(5, '0')}`));
+    await run('HSET', 'hash', ...range(700, (i) => [`f${String(i).padStart(4, '0')}`, `v${String(i).padStart(4, '0')}`]).flat());
+    await run('ZADD', 'zset', ...range(500, (i) => [String(i), `m${String(i).padStart(4, '0')}`]).flat());
+    await reloadServer();
+    await expectSame(['set', 'hash'], 0, []);
+    await expectSame(['set', 'hash'], 0, ['SAMPLES', '1']);
+    // Five sampled skiplist nodes of random levels, extrapolated ×100: a wide spread.
+    await expectSame(['zset'], 0.2, []);
+    await expectSame(['zset'], 0.03);
   });
 
   it('expired keys still count until reclaimed, as dictFind', async () => {
