@@ -16,6 +16,7 @@ import { BlockRequest, type Session } from '../engine/session.js';
 import { encodeReply } from '../resp/encoder.js';
 import { formatDouble } from '../resp/double.js';
 import type { CommandEntry } from '../commands/table.js';
+import { bitop, CjsonError, cjsonDecodeToLua } from './cjson.js';
 import { LuaState } from './lua.js';
 
 /** Errors scriptCall (script.c) gives a command a script runs; Lua adds ERR / script info. */
@@ -108,6 +109,18 @@ export class ScriptHost {
     const c = msg.charCodeAt(0);
     if (c === 67 /* C */ && run) return this.command(run, msg);
     if (c === 72 /* H */) return sha1hex(msg.slice(1));
+    if (c === 74 /* J */) {
+      try {
+        return `O${cjsonDecodeToLua(msg.slice(1))}`;
+      } catch (e) {
+        if (e instanceof CjsonError) return `E${e.message}`;
+        throw e;
+      }
+    }
+    if (c === 98 /* b */) {
+      const parts = msg.split('\n');
+      return bitop(parts[1]!, parts.slice(2).map(Number));
+    }
     if (c === 80 /* P */ && run) {
       run.resp = msg === 'P3' ? 3 : 2;
       return null;

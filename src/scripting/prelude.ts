@@ -21,6 +21,7 @@ so:setvbuf('no')
 local fwrite, fread = so.write, si.read
 local type, tostring, tonumber, select, error, rawget, rawset, next = type, tostring, tonumber, select, error, rawget, rawset, next
 local base_pcall, setmetatable, getmetatable, setfenv, getfenv, loadstring = pcall, setmetatable, getmetatable, setfenv, getfenv, loadstring
+local newproxy = newproxy
 local sformat, ssub, sfind, sbyte, concat = string.format, string.sub, string.find, string.byte, table.concat
 local dbg_getinfo, dbg_setmetatable = debug.getinfo, debug.setmetatable
 local os_clock = os.clock
@@ -306,9 +307,128 @@ math_lib.randomseed = cfunction(function(seed)
   rx0, rx1, rx2 = 0x330E, s % 65536, floor(s / 65536) % 65536
 end)
 
+-- bit (LuaBitOp): arguments checked here, arithmetic by the host (exact 32-bit semantics).
+local bit_lib = {}
+local function bitfn(name, nargs)
+  return cfunction(function(...)
+    local n = select('#', ...)
+    local want = nargs
+    if want == 0 then want = n > 0 and n or 1 end
+    if name == 'tohex' and n < 2 then want = 1 end
+    local parts = {'b', name}
+    for i = 1, want do
+      local a = select(i, ...)
+      local v = tonumber(a)
+      if v == nil then
+        local got = i > n and 'no value' or type(a)
+        error('bad argument #' .. i .. " to '" .. name .. "' (number expected, got " .. got .. ')', 0)
+      end
+      parts[#parts + 1] = sformat('%.17g', v)
+    end
+    send(concat(parts, '\n'))
+    local r = recv()
+    if name == 'tohex' then return r end
+    return tonumber(r)
+  end)
+end
+for name, nargs in pairs({tobit = 1, bnot = 1, bswap = 1, band = 0, bor = 0, bxor = 0, lshift = 2,
+    rshift = 2, arshift = 2, rol = 2, ror = 2, tohex = 2}) do
+  bit_lib[name] = bitfn(name, nargs)
+end
+
+-- cjson (lua-cjson 2.1 as bundled by Redis): encode here, decode by the host (it returns Lua
+-- source that rebuilds the value).
+local cjson_null = newproxy(true)
+getmetatable(cjson_null).__tostring = function() return 'userdata: (nil)' end
+getmetatable(cjson_null).__metatable = false
+local mhuge = math.huge
+local ESC = {['"'] = '\\"', ['\\'] = '\\\\', ['/'] = '\\/', ['\b'] = '\\b', ['\f'] = '\\f',
+  ['\n'] = '\\n', ['\r'] = '\\r', ['\t'] = '\\t', ['\127'] = '\\u007f'}
+for i = 0, 31 do
+  local c = string.char(i)
+  if not ESC[c] then ESC[c] = sformat('\\u%04x', i) end
+end
+local function json_string(v) return '"' .. sgsub(v, '[%c"\\/]', ESC) .. '"' end
+local function json_fail(v, reason) error('Cannot serialise ' .. type(v) .. ': ' .. reason, 0) end
+local function json_number(v)
+  if v ~= v or v == mhuge or v == -mhuge then json_fail(v, 'must not be NaN or Inf') end
+  return sformat('%.14g', v)
+end
+local json_value
+local function json_table(t, depth, out)
+  depth = depth + 1
+  if depth > 1000 then error('Cannot serialise, excessive nesting (' .. depth .. ')', 0) end
+  -- lua_array_length: only positive integer keys make an array
+  local max, items = 0, 0
+  for k in next, t do
+    if type(k) == 'number' and k > 0 and floor(k) == k then
+      if k > max then max = k end
+      items = items + 1
+    else
+      max = -1
+      break
+    end
+  end
+  if max > 0 and max > items * 2 and max > 10 then json_fail(t, 'excessively sparse array') end
+  if max > 0 then
+    out[#out + 1] = '['
+    for i = 1, max do
+      if i > 1 then out[#out + 1] = ',' end
+      json_value(rawget(t, i), depth, out)
+    end
+    out[#out + 1] = ']'
+    return
+  end
+  out[#out + 1] = '{'
+  local first = true
+  for k, v in next, t do
+    if not first then out[#out + 1] = ',' end
+    first = false
+    local kt = type(k)
+    if kt == 'string' then out[#out + 1] = json_string(k)
+    elseif kt == 'number' then out[#out + 1] = '"' .. json_number(k) .. '"'
+    else json_fail(k, 'table key must be a number or string') end
+    out[#out + 1] = ':'
+    json_value(v, depth, out)
+  end
+  out[#out + 1] = '}'
+end
+json_value = function(v, depth, out)
+  local t = type(v)
+  if t == 'string' then out[#out + 1] = json_string(v)
+  elseif t == 'number' then out[#out + 1] = json_number(v)
+  elseif t == 'boolean' then out[#out + 1] = v and 'true' or 'false'
+  elseif t == 'table' then json_table(v, depth, out)
+  elseif v == nil or v == cjson_null then out[#out + 1] = 'null'
+  else json_fail(v, 'type not supported') end
+end
+local cjson_lib = {null = cjson_null}
+cjson_lib.encode = cfunction(function(...)
+  if select('#', ...) ~= 1 then error('bad argument #1 to \'encode\' (expected 1 argument)', 0) end
+  local out = {}
+  json_value((...), 0, out)
+  return concat(out)
+end)
+local decode_env = {N = cjson_null}
+cjson_lib.decode = cfunction(function(...)
+  if select('#', ...) ~= 1 then error('bad argument #1 to \'decode\' (expected 1 argument)', 0) end
+  local s = ...
+  if type(s) ~= 'string' and type(s) ~= 'number' then
+    error("bad argument #1 to 'decode' (string expected, got " .. type(s) .. ')', 0)
+  end
+  send('J' .. s)
+  local r = recv()
+  if sbyte(r, 1) == 69 then error(ssub(r, 2), 0) end
+  local f = loadstring(ssub(r, 2), '=cjson')
+  setfenv(f, decode_env)
+  return f()
+end)
+
 local libs = {}
 for _, name in ipairs({'string', 'table', 'coroutine'}) do libs[name] = G[name] end
 libs.math = math_lib
+libs.bit = bit_lib
+libs.cjson = cjson_lib
 libs.redis = redis
 libs.os = {clock = os_clock}
 -- math.random / randomseed are Redis's own (redisLrand48) in real Redis; not replaced here.

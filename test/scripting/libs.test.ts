@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Differential } from '../helpers/differential.js';
+import { installScripting } from './setup.js';
+
+let d: Differential;
+beforeAll(async () => {
+  installScripting();
+  d = await Differential.start();
+});
+afterAll(async () => {
+  await d.stop();
+});
+beforeEach(async () => {
+  await d.reset();
+});
+
+async function evals(bodies: string[]): Promise<void> {
+  for (const body of bodies) await d.do('EVAL', body, '0');
+}
+
+describe('cjson against real redis', () => {
+  it('encodes like lua-cjson', async () => {
+    await evals([
+      'return cjson.encode({1,2,3,nil,5})',
+      'return cjson.encode({})',
+      `return cjson.encode({a={b={}}, c='x/y"z\\\\', d=1.5, e=true})`,
+      "return cjson.encode('\\127\\1\\n\\t\\b\\f\\r')",
+      'return cjson.encode(1/3)',
+      'return cjson.encode(1e20)',
+      'return cjson.encode(-0.5)',
+      'return cjson.encode(123456789012345)',
+      'return cjson.encode({[1]=1,[20]=2})',
+      'return cjson.encode({[1]=1,[3]=2})',
+      'return cjson.encode({[1]=1,[10]=2})',
+      'return cjson.encode(0/0)',
+      'return cjson.encode(1/0)',
+      'return cjson.encode(function() end)',
+      'return cjson.encode({[true]=1})',
+      'return cjson.encode(cjson.null)',
+      'return cjson.encode({1,2,a=3})',
+      'return cjson.encode({[1.5]=1})',
+      "return cjson.encode('\\200\\201')",
+      'return cjson.encode(nil)',
+      'return cjson.encode({x={y={z={1,{a=false}}}}})',
+      "return cjson.encode({name='redis', tags={'a','b'}, n=7, ok=true})",
+      'return cjson.encode()',
+    ]);
+  });
+
+  it('decodes like lua-cjson, errors included', async () => {
+    await evals([
+      "return type(cjson.decode('null'))",
+      "return tostring(cjson.decode('null'))",
+      "return cjson.decode('[1,2,3]')",
+      `return cjson.decode('{"a":[1,{"b":"c"}]}').a[2].b`,
+      `return cjson.decode('"\\\\u00e9"')`,
+      `return cjson.decode('"\\\\ud83d\\\\ude00"')`,
+      `return cjson.decode('"\\\\ud83d"')`,
+      `return cjson.decode('"\\\\q"')`,
+      `return cjson.decode('"abc')`,
+      "return cjson.decode('[1,2')",
+      "return cjson.decode('[1,2,]')",
+      "return cjson.decode('{1:2}')",
+      `return cjson.decode('{"a" 2}')`,
+      `return cjson.decode('{"a":2,}')`,
+      "return cjson.decode('1.5e3')",
+      "return cjson.decode('  42  ')",
+      "return cjson.decode('-0.25') * 4",
+      "return cjson.decode('0x10')",
+      "return cjson.decode('007')",
+      "return tostring(cjson.decode('nan'))",
+      "return tostring(cjson.decode('-Infinity'))",
+      "return cjson.decode('+5')",
+      "return cjson.decode('tru')",
+      "return cjson.decode('[1] x')",
+      "return cjson.decode('')",
+      `return cjson.decode('{"a":null}').a == cjson.null`,
+      `return cjson.decode('{"a":true,"b":false}').b`,
+      `local t = cjson.decode('{"k":"v","n":[1,2,{"x":"y"}]}') return {t.k, t.n[3].x, #t.n}`,
+      `return cjson.encode(cjson.decode('{"b":1,"a":[true,null,"s"]}'))`,
+      'return cjson.decode({})',
+      'return cjson.decode()',
+    ]);
+  });
+});
+
+describe('bit against real redis', () => {
+  it('LuaBitOp semantics', async () => {
+    await evals([
+      'return bit.band(0xff, 0x0f, 0x3)',
+      'return bit.bor(1, 2, 4, 8)',
+      'return bit.bxor(5, 3)',
+      'return bit.bnot(0)',
+      'return bit.lshift(1, 31)',
+      'return bit.lshift(1, 32)',
+      'return bit.rshift(-1, 28)',
+      'return bit.arshift(-256, 4)',
+      'return bit.rol(0x12345678, 8)',
+      'return bit.ror(0x12345678, 8)',
+      'return bit.bswap(0x12345678)',
+      'return bit.tobit(2^32 + 5)',
+      'return bit.tobit(2.5)',
+      'return bit.tobit(3.5)',
+      'return bit.tobit(-1.5)',
+      'return bit.tobit(0xffffffff)',
+      "return bit.tobit('12')",
+      'return bit.tohex(255)',
+      'return bit.tohex(-1, -4)',
+      'return bit.tohex(65535, 2)',
+      'return bit.tohex(1, 20)',
+      "return bit.band('a')",
+      'return bit.bor()',
+      'return bit.lshift(1)',
+      'return bit.band(1, {})',
+    ]);
+    expect(d.compared).toBeGreaterThan(20);
+  });
+});
