@@ -132,6 +132,7 @@ export class Shell {
   /** Lines pasted after one that blocked, waiting their turn. */
   private queue: Array<{ line: string; echoed: boolean }> = [];
   private readonly sampler = new KeySampler();
+  private batch: { texts: string[]; kind: OutputItem['kind'] | null } | null = null;
   private exitListeners: Array<() => void> = [];
 
   constructor(opts: ShellOptions) {
@@ -196,7 +197,32 @@ export class Shell {
   // --- output ----------------------------------------------------------------------------
 
   print(text: string, kind: OutputItem['kind'] = 'reply'): void {
+    if (this.batch) {
+      this.batch.texts.push(text);
+      if (this.batch.kind === null) this.batch.kind = kind;
+      else if (kind !== this.batch.kind) this.batch.kind = 'reply';
+      return;
+    }
     this.store.dispatch({ type: 'print', text, kind });
+  }
+
+  /**
+   * Output of one step (a line, a served block) becomes one output item, so `100000 INCR x`
+   * renders once instead of growing the screen 100000 times.
+   */
+  private batched(fn: () => void): void {
+    if (this.batch) {
+      fn();
+      return;
+    }
+    const b: { texts: string[]; kind: OutputItem['kind'] | null } = { texts: [], kind: null };
+    this.batch = b;
+    try {
+      fn();
+    } finally {
+      this.batch = null;
+      if (b.texts.length) this.store.dispatch({ type: 'print', text: b.texts.join('\n'), kind: b.kind ?? 'reply' });
+    }
   }
 
   info(text: string): void {
@@ -410,6 +436,10 @@ export class Shell {
 
   /** One line: a meta-command, HELP, or a Redis command for the current client. */
   runLine(line: string): void {
+    this.batched(() => this.runLineNow(line));
+  }
+
+  private runLineNow(line: string): void {
     const argv = splitArgs(bytesFromUtf8(line));
     if (argv === null) {
       this.print(INVALID_ARGS);
@@ -476,9 +506,11 @@ export class Shell {
         this.refresh();
         void reply.then((r) => {
           c.pending = null;
-          if (!pending.cancelled) this.after(c, argv, r, verbatim, t0);
-          this.flushDeferred();
-          if (!pending.cancelled && left > 0) this.execute(c, argv, left);
+          this.batched(() => {
+            if (!pending.cancelled) this.after(c, argv, r, verbatim, t0);
+            this.flushDeferred();
+            if (!pending.cancelled && left > 0) this.execute(c, argv, left);
+          });
           this.refresh();
           this.drain();
         });

@@ -76,6 +76,21 @@ describe('shell: typing and replies', () => {
     );
   });
 
+  it('a long repeat renders as one block', async () => {
+    const s = await shell();
+    const t0 = performance.now();
+    await s.run('20000 INCR n');
+    expect(performance.now() - t0).toBeLessThan(5000);
+    const items = s.shell.store.state.output;
+    expect(items).toHaveLength(2);
+    expect(items[1]!.text.split('\n')).toHaveLength(20000);
+    expect(items[1]!.text.endsWith('(integer) 20000')).toBe(true);
+    await s.run('GET "open');
+    expect(s.shell.store.state.output[3]).toMatchObject({ text: 'Invalid argument(s)', kind: 'reply' });
+    await s.run(':nope');
+    expect(s.shell.store.state.output[5]).toMatchObject({ kind: 'error' });
+  });
+
   it('several pasted lines run in order', async () => {
     const s = await shell();
     await s.press('SET a 1\rINCR a\rGET a\r');
