@@ -72,10 +72,30 @@ export interface KeyMemory {
  * Returns null for values a server would not load (empty containers, module values).
  */
 export function loadedKeyMemory(key: Bytes, value: RdbValue, rdbType: number, options: LoadedSizeOptions = {}): KeyMemory | null {
-  const m = new SizeModel(options.target ?? '7.2');
-  const v = loadedValueMemory(m, value, rdbType, options.limits ?? DEFAULT_LIMITS, options.rdbVersion ?? 11);
-  if (!v) return null;
-  return { encoding: v.encoding, bytes: v.bytes + m.keyOverhead(key.length) };
+  return new LoadedMemoryModel(options).key(key, value, rdbType);
+}
+
+/**
+ * loadedKeyMemory with the target, limits and file version fixed once: what a whole-file
+ * report uses (one model, one expected skiplist node size, for every key).
+ */
+export class LoadedMemoryModel {
+  readonly model: SizeModel;
+  readonly limits: EncodingLimits;
+  rdbVersion: number;
+
+  constructor(options: LoadedSizeOptions & { quantum?: 8 | 16 } = {}) {
+    this.model = new SizeModel(options.target ?? '7.2', { quantum: options.quantum });
+    this.limits = options.limits ?? DEFAULT_LIMITS;
+    this.rdbVersion = options.rdbVersion ?? 11;
+  }
+
+  /** Encoding and MEMORY USAGE SAMPLES 0 of one key, or null when a server would not load it. */
+  key(key: Bytes, value: RdbValue, rdbType: number): KeyMemory | null {
+    const v = loadedValueMemory(this.model, value, rdbType, this.limits, this.rdbVersion);
+    if (!v) return null;
+    return { encoding: v.encoding, bytes: v.bytes + this.model.keyOverhead(key.length) };
+  }
 }
 
 export function loadedValueMemory(

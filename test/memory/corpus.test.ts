@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readRdbFile } from '../../src/persistence/rdb/reader.js';
 import { collectKeys } from '../../src/persistence/rdb/value.js';
-import { loadedKeyMemory } from '../../src/memory/rdb.js';
+import { LoadedMemoryModel } from '../../src/memory/rdb.js';
 import { SizeModel, type MemoryTarget } from '../../src/memory/model.js';
 import { keyUsage } from '../../src/memory/object.js';
 import { valueToObject } from '../../src/persistence/rdb/engine-bridge.js';
@@ -49,7 +49,7 @@ async function compare(version: string, target: MemoryTarget): Promise<Row[]> {
   const expected = JSON.parse(fs.readFileSync(path.join(dir, 'dump.expected.json'), 'utf8')) as { keys: Expected[] };
   const byKey = new Map<string, Expected>();
   for (const k of expected.keys) byKey.set(`${k.db}:${k.key}`, k);
-  let rdbVersion = 0;
+  const loaded = new LoadedMemoryModel({ target });
   const rows: Row[] = [];
   await readRdbFile(
     path.join(dir, 'dump.rdb'),
@@ -58,7 +58,7 @@ async function compare(version: string, target: MemoryTarget): Promise<Row[]> {
         const hex = Buffer.from(info.key, 'latin1').toString('hex');
         const exp = byKey.get(`${info.db}:${hex}`);
         if (!exp) return;
-        const got = loadedKeyMemory(info.key, value, info.rdbType, { target, rdbVersion });
+        const got = loaded.key(info.key, value, info.rdbType);
         const model = got?.bytes ?? 0;
         let engineModel: number | null = null;
         if (target === '7.2' && value.type !== 'module') {
@@ -78,7 +78,7 @@ async function compare(version: string, target: MemoryTarget): Promise<Row[]> {
       },
       {
         onHeader(_magic, v) {
-          rdbVersion = v;
+          loaded.rdbVersion = v;
         },
       },
     ),
