@@ -227,7 +227,7 @@ function expireGeneric(ctx: Session, argv: Bytes[], relative: boolean, seconds: 
     if (flags & EXPIRE_LT && current !== -1 && whenMs >= current) return 0;
   }
 
-  if (whenMs <= ctx.now) {
+  if (ctx.engine.alreadyExpired(whenMs)) {
     // checkAlreadyExpired: a time in the past deletes the key, propagated as DEL.
     db.delete(key);
     ctx.replaceArgv(['DEL', key]);
@@ -343,13 +343,6 @@ function scanCommand(ctx: Session, argv: Bytes[]): Reply {
 
 // --- SWAPDB / FLUSH ---------------------------------------------------------------------------
 
-/** Writable view of the Db fields SWAPDB exchanges. */
-interface SwappableDb {
-  dict: Db['dict'];
-  expires: Db['expires'];
-  expiresCursor: Db['expiresCursor'];
-}
-
 /**
  * scanDatabaseForDeletedKeys: clients blocked on a key of `emptied` that goes away (or
  * changes type) when it is flushed or replaced by `replacedWith` get a chance to answer.
@@ -376,15 +369,7 @@ function swapDatabases(ctx: Session, a: Db, b: Db): void {
   b.touchAllWatchedKeys(a);
   signalDeletedKeys(ctx, a, b);
   signalDeletedKeys(ctx, b, a);
-  const x = a as unknown as SwappableDb;
-  const y = b as unknown as SwappableDb;
-  const { dict, expires, expiresCursor } = x;
-  x.dict = y.dict;
-  x.expires = y.expires;
-  x.expiresCursor = y.expiresCursor;
-  y.dict = dict;
-  y.expires = expires;
-  y.expiresCursor = expiresCursor;
+  a.swapWith(b);
   // Clients blocked on a key that exists after the swap may now be served.
   for (const db of [a, b]) {
     for (const key of db.blockingKeys.keys()) {

@@ -96,7 +96,7 @@ function restore(ctx: Session, argv: Bytes[]) {
   if (!obj) return BAD_FORMAT;
   const existed = db.lookupWrite(key) !== undefined;
   if (ttl && !absttl) ttl += ctx.now;
-  if (ttl && ttl <= ctx.now) {
+  if (ttl && ctx.engine.alreadyExpired(ttl)) {
     // Already expired: the key is not created; a replaced key is deleted.
     if (existed) {
       db.delete(key);

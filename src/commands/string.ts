@@ -598,7 +598,7 @@ export const stringCommands: HandlerMap = {
     }
     const reply = o.value;
     const db = ctx.db;
-    if (flags & (F_PXAT | F_EXAT) && when <= BigInt(ctx.now)) {
+    if (flags & (F_PXAT | F_EXAT) && ctx.engine.alreadyExpired(when)) {
       // An absolute time already in the past deletes the key.
       db.delete(key);
       ctx.replaceArgv(['DEL', key]);

@@ -8,9 +8,10 @@ import type { Session } from './session.js';
  * clients WATCH and the keys clients are blocked on.
  */
 export class Db {
-  readonly dict = new Map<Bytes, RedisObject>();
+  /** Not readonly: SWAPDB exchanges the maps themselves (O(1), as Redis swaps dict pointers). */
+  dict = new Map<Bytes, RedisObject>();
   /** Absolute expiry time in ms, for keys that have one. */
-  readonly expires = new Map<Bytes, number>();
+  expires = new Map<Bytes, number>();
   readonly watchedKeys = new Map<Bytes, Set<Session>>();
   /** Sessions blocked on each key, first come first served. */
   readonly blockingKeys = new Map<Bytes, Session[]>();
@@ -29,7 +30,8 @@ export class Db {
   /** True when the key has a TTL in the past at the current command time. */
   isExpired(key: Bytes): boolean {
     const when = this.expires.get(key);
-    return when !== undefined && when <= this.engine.commandTime;
+    // keyIsExpired: strictly past (now > when), never while loading.
+    return when !== undefined && when < this.engine.commandTime && !this.engine.loading;
   }
 
   /**
@@ -38,7 +40,7 @@ export class Db {
    */
   expireIfNeeded(key: Bytes): boolean {
     const when = this.expires.get(key);
-    if (when === undefined || when > this.engine.commandTime) return false;
+    if (when === undefined || when >= this.engine.commandTime || this.engine.loading) return false;
     this.deleteExpired(key);
     return true;
   }
@@ -159,6 +161,13 @@ export class Db {
         for (const s of watchers) s.dirtyCas = true;
       }
     }
+  }
+
+  /** SWAPDB: exchange contents (keyspace, expires, expiry cursor) with another db. */
+  swapWith(other: Db): void {
+    [this.dict, other.dict] = [other.dict, this.dict];
+    [this.expires, other.expires] = [other.expires, this.expires];
+    [this.expiresCursor, other.expiresCursor] = [other.expiresCursor, this.expiresCursor];
   }
 
   /** Removes everything; returns how many keys there were. */

@@ -62,6 +62,11 @@ export class Engine {
     lastLoadKeysLoaded: 0,
     lastLoadKeysExpired: 0,
   };
+  /**
+   * Replaying persistence (AOF or an RDB load): keys are not expired and times in the past
+   * do not delete (Redis's server.loading), so the dataset comes out as it was written.
+   */
+  loading = false;
   /** server.dirty: changes since the last save. */
   dirty = 0;
   lastSave = Math.floor(Date.now() / 1000);
@@ -93,6 +98,11 @@ export class Engine {
     for (let i = 0; i < this.config.databases; i++) this.dbs.push(new Db(this, i));
     this.commands = CommandTable.standard();
     if (options.timers ?? true) this.startTimers();
+  }
+
+  /** checkAlreadyExpired: a TTL at or before the command time deletes the key, except while loading. */
+  alreadyExpired(whenMs: number | bigint): boolean {
+    return !this.loading && whenMs <= this.commandTime;
   }
 
   /** Wall-clock milliseconds (mstime()). */

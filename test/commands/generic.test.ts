@@ -3,6 +3,7 @@ import type { Bytes } from '../../src/engine/bytes.js';
 import { Engine } from '../../src/engine/engine.js';
 import { ErrorReply, NullArrayReply, type Reply } from '../../src/engine/reply.js';
 import { encodeReply } from '../../src/resp/encoder.js';
+import { VERSION_DIFFERENCES } from '../helpers/differences.js';
 import { Differential, type Arg } from '../helpers/differential.js';
 
 let d: Differential;
@@ -472,7 +473,10 @@ describe('SWAPDB', () => {
       await new Promise((r) => setTimeout(r, 50));
       await d.do(...action);
       const [a, b] = await Promise.all([ours, theirs]);
-      expect(encodeReply(a as Reply, 2)).toBe(encodeReply(b as Reply, 2));
+      const argv = ['XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', '0', 'STREAMS', 's', '>'];
+      if (!VERSION_DIFFERENCES.some((row) => row.explains(argv, a as Reply, b as Reply))) {
+        expect(encodeReply(a as Reply, 2)).toBe(encodeReply(b as Reply, 2));
+      }
       realBlocked.close();
     }
   });

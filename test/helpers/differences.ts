@@ -180,6 +180,15 @@ export const VERSION_DIFFERENCES: VersionDifference[] = [
       return false;
     },
   },
+  {
+    id: 'xreadgroup-blocked-key-deleted',
+    reason:
+      "7.2 re-runs a blocked command when its key is deleted (redis#11012), so a blocked XREADGROUP whose stream goes away (DEL, FLUSHALL, SWAPDB) answers NOGROUP; 7.0 answered 'UNBLOCKED the stream key no longer exists'.",
+    explains: (argv, ours, theirs) =>
+      lower(argv[0]) === 'xreadgroup' &&
+      ours instanceof ErrorReply && ours.message.startsWith('NOGROUP') &&
+      theirs instanceof ErrorReply && theirs.message.startsWith('UNBLOCKED the stream key no longer exists'),
+  },
 ];
 
 /** Replies equal except for the text of numbers that are the same double. */
