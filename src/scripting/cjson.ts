@@ -300,3 +300,180 @@ export function bitop(name: string, args: number[]): string {
     default: return '0';
   }
 }
+
+// --- cmsgpack (lua-cmsgpack as bundled by Redis) ----------------------------------------------
+
+/**
+ * cmsgpack.pack: the Lua side walks the values (array detection, nesting limit, types) and sends
+ * a token stream — 'n' nil, 'T'/'F', 'd'<%.17g>\n, 's'<len>\n<bytes>, 'a'<n>\n items,
+ * 'm'<n>\n pairs — which is turned into MessagePack here.
+ */
+export function msgpackFromTokens(s: string): string {
+  const out: string[] = [];
+  let p = 0;
+  const readLine = (): string => {
+    const nl = s.indexOf('\n', p);
+    const line = s.slice(p, nl);
+    p = nl + 1;
+    return line;
+  };
+  const one = (): void => {
+    const c = s[p++];
+    if (c === 'n') out.push('\xc0');
+    else if (c === 'T') out.push('\xc3');
+    else if (c === 'F') out.push('\xc2');
+    else if (c === 'd') packNumber(Number(readLine()), out);
+    else if (c === 's') {
+      const len = Number(readLine());
+      const str = s.slice(p, p + len);
+      p += len;
+      if (len < 32) out.push(String.fromCharCode(0xa0 | len));
+      else if (len <= 0xff) out.push('\xd9', be(len, 1));
+      else if (len <= 0xffff) out.push('\xda', be(len, 2));
+      else out.push('\xdb', be(len, 4));
+      out.push(str);
+    } else if (c === 'a' || c === 'm') {
+      const n = Number(readLine());
+      if (n < 16) out.push(String.fromCharCode((c === 'a' ? 0x90 : 0x80) | n));
+      else if (n <= 0xffff) out.push(c === 'a' ? '\xdc' : '\xde', be(n, 2));
+      else out.push(c === 'a' ? '\xdd' : '\xdf', be(n, 4));
+      for (let i = 0; i < (c === 'a' ? n : 2 * n); i++) one();
+    }
+  };
+  while (p < s.length) one();
+  return out.join('');
+}
+
+function be(v: number, bytes: number): string {
+  let s = '';
+  for (let i = bytes - 1; i >= 0; i--) s += String.fromCharCode(Math.floor(v / 2 ** (8 * i)) & 0xff);
+  return s;
+}
+
+const F32 = new Float32Array(1);
+const DV = new DataView(new ArrayBuffer(8));
+
+function packNumber(n: number, out: string[]): void {
+  // IS_INT64_EQUIVALENT: finite and (int64_t)n == n.
+  if (Number.isFinite(n) && Number.isInteger(n) && n >= -9223372036854775808 && n < 9223372036854775808) {
+    if (n >= 0) {
+      if (n <= 127) out.push(String.fromCharCode(n));
+      else if (n <= 0xff) out.push('\xcc', be(n, 1));
+      else if (n <= 0xffff) out.push('\xcd', be(n, 2));
+      else if (n <= 0xffffffff) out.push('\xce', be(n, 4));
+      else {
+        DV.setBigUint64(0, BigInt(n));
+        out.push('\xcf', bytesOf(8));
+      }
+    } else if (n >= -32) out.push(String.fromCharCode(n & 0xff));
+    else if (n >= -128) out.push('\xd0', String.fromCharCode(n & 0xff));
+    else if (n >= -32768) {
+      DV.setInt16(0, n);
+      out.push('\xd1', bytesOf(2));
+    } else if (n >= -2147483648) {
+      DV.setInt32(0, n);
+      out.push('\xd2', bytesOf(4));
+    } else {
+      DV.setBigInt64(0, BigInt(n));
+      out.push('\xd3', bytesOf(8));
+    }
+    return;
+  }
+  F32[0] = n;
+  if (F32[0] === n || (Number.isNaN(n) && false)) {
+    DV.setFloat32(0, n);
+    out.push('\xca', bytesOf(4));
+  } else {
+    DV.setFloat64(0, n);
+    out.push('\xcb', bytesOf(8));
+  }
+}
+
+function bytesOf(n: number): string {
+  let s = '';
+  for (let i = 0; i < n; i++) s += String.fromCharCode(DV.getUint8(i));
+  return s;
+}
+
+/** cmsgpack.unpack: every object in `s`, as Lua source "return v1, v2, ...". */
+export function msgpackToLua(s: string): string {
+  let p = 0;
+  const need = (n: number): void => {
+    if (p + n > s.length) throw new CjsonError('Missing bytes in input.');
+  };
+  const u = (n: number): number => {
+    need(n);
+    let v = 0;
+    for (let i = 0; i < n; i++) v = v * 256 + s.charCodeAt(p + i);
+    p += n;
+    return v;
+  };
+  const view = (n: number): DataView => {
+    need(n);
+    for (let i = 0; i < n; i++) DV.setUint8(i, s.charCodeAt(p + i));
+    p += n;
+    return DV;
+  };
+  const str = (len: number): string => {
+    need(len);
+    const v = s.slice(p, p + len);
+    p += len;
+    return luaString(v);
+  };
+  const arr = (n: number): string => {
+    const items: string[] = [];
+    for (let i = 0; i < n; i++) items.push(one());
+    return `{${items.join(',')}}`;
+  };
+  const map = (n: number): string => {
+    const items: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const k = one();
+      const v = one();
+      if (k !== 'nil') items.push(`[${k}]=${v}`);
+    }
+    return `{${items.join(',')}}`;
+  };
+  const num = (v: number | bigint): string => {
+    const n = Number(v);
+    if (Number.isNaN(n)) return '(0/0)';
+    if (n === Infinity) return '(1/0)';
+    if (n === -Infinity) return '(-1/0)';
+    return Object.is(n, -0) ? '(-0)' : String(n);
+  };
+  const one = (): string => {
+    need(1);
+    const c = s.charCodeAt(p++);
+    if (c <= 0x7f) return String(c);
+    if (c >= 0xe0) return String(c - 256);
+    if ((c & 0xe0) === 0xa0) return str(c & 0x1f);
+    if ((c & 0xf0) === 0x90) return arr(c & 0x0f);
+    if ((c & 0xf0) === 0x80) return map(c & 0x0f);
+    switch (c) {
+      case 0xc0: return 'nil';
+      case 0xc2: return 'false';
+      case 0xc3: return 'true';
+      case 0xcc: return String(u(1));
+      case 0xcd: return String(u(2));
+      case 0xce: return String(u(4));
+      case 0xcf: return num(view(8).getBigUint64(0));
+      case 0xd0: return String(view(1).getInt8(0));
+      case 0xd1: return String(view(2).getInt16(0));
+      case 0xd2: return String(view(4).getInt32(0));
+      case 0xd3: return num(view(8).getBigInt64(0));
+      case 0xca: return num(view(4).getFloat32(0));
+      case 0xcb: return num(view(8).getFloat64(0));
+      case 0xd9: case 0xc4: return str(u(1));
+      case 0xda: case 0xc5: return str(u(2));
+      case 0xdb: case 0xc6: return str(u(4));
+      case 0xdc: return arr(u(2));
+      case 0xdd: return arr(u(4));
+      case 0xde: return map(u(2));
+      case 0xdf: return map(u(4));
+      default: throw new CjsonError('Bad data format in input.');
+    }
+  };
+  const values: string[] = [];
+  while (p < s.length) values.push(one());
+  return `return ${values.join(',')}`;
+}

@@ -16,7 +16,7 @@ import { BlockRequest, type Session } from '../engine/session.js';
 import { encodeReply } from '../resp/encoder.js';
 import { formatDouble } from '../resp/double.js';
 import type { CommandEntry } from '../commands/table.js';
-import { bitop, CjsonError, cjsonDecodeToLua } from './cjson.js';
+import { bitop, CjsonError, cjsonDecodeToLua, msgpackFromTokens, msgpackToLua } from './cjson.js';
 import { LuaState } from './lua.js';
 
 /** Errors scriptCall (script.c) gives a command a script runs; Lua adds ERR / script info. */
@@ -112,6 +112,15 @@ export class ScriptHost {
     if (c === 74 /* J */) {
       try {
         return `O${cjsonDecodeToLua(msg.slice(1))}`;
+      } catch (e) {
+        if (e instanceof CjsonError) return `E${e.message}`;
+        throw e;
+      }
+    }
+    if (c === 77 /* M */) return msgpackFromTokens(msg.slice(1));
+    if (c === 85 /* U */) {
+      try {
+        return `O${msgpackToLua(msg.slice(1))}`;
       } catch (e) {
         if (e instanceof CjsonError) return `E${e.message}`;
         throw e;

@@ -163,22 +163,17 @@ local callables = setmetatable({}, {__mode = 'k'})
 local function cfunction(f)
   local mt = {__metatable = false}
   local start
-  start = function()
-    mt.__call = cowrap(function(_, ...)
-      local n, args = select('#', ...), {...}
-      while true do
-        local ok, r = base_pcall(f, unpack(args, 1, n))
-        if not ok then
-          start()
-          -- Through the trampoline a string error gets the script's position prepended, as
-          -- luaL_error does in a C function; luaPushError-style errors are tables.
-          error(r, 0)
-        end
-        local function collect(_, ...) n, args = select('#', ...), {...} end
-        collect(coyield(r))
-      end
-    end)
+  local function finish(ok, ...)
+    if not ok then
+      start()
+      -- Through the trampoline a string error gets the script's position prepended, as
+      -- luaL_error does in a C function; luaPushError-style errors are tables.
+      error((...), 0)
+    end
+    return ...
   end
+  local function loop(_, ...) return loop(coyield(finish(base_pcall(f, ...)))) end
+  start = function() mt.__call = cowrap(loop) end
   start()
   local t = setmetatable({}, mt)
   callables[t] = true
@@ -424,11 +419,64 @@ cjson_lib.decode = cfunction(function(...)
   return f()
 end)
 
+-- cmsgpack (lua-cmsgpack as bundled by Redis): values walked here, bytes made by the host.
+local MSGPACK_MAX_NESTING = 16
+local function mp_value(v, level, out)
+  local t = type(v)
+  if t == 'table' and level == MSGPACK_MAX_NESTING then t = 'nil' end
+  if t == 'string' then out[#out + 1] = 's' .. #v .. '\n' .. v
+  elseif t == 'number' then out[#out + 1] = 'd' .. sformat('%.17g', v) .. '\n'
+  elseif t == 'boolean' then out[#out + 1] = v and 'T' or 'F'
+  elseif t == 'table' then
+    -- table_is_an_array: positive integer keys, no holes (max == count)
+    local count, max, arr = 0, 0, true
+    for k in next, v do
+      if type(k) ~= 'number' or k < 1 or floor(k) ~= k then arr = false break end
+      count = count + 1
+      if k > max then max = k end
+    end
+    if arr and max == count then
+      out[#out + 1] = 'a' .. count .. '\n'
+      for i = 1, count do mp_value(rawget(v, i), level + 1, out) end
+    else
+      local n = 0
+      for _ in next, v do n = n + 1 end
+      out[#out + 1] = 'm' .. n .. '\n'
+      for k, x in next, v do
+        mp_value(k, level + 1, out)
+        mp_value(x, level + 1, out)
+      end
+    end
+  else out[#out + 1] = 'n' end
+end
+local cmsgpack_lib = {}
+cmsgpack_lib.pack = cfunction(function(...)
+  local n = select('#', ...)
+  if n == 0 then error("bad argument #0 to 'pack' (MessagePack pack needs input.)", 0) end
+  local out = {'M'}
+  for i = 1, n do mp_value((select(i, ...)), 0, out) end
+  send(concat(out))
+  return recv()
+end)
+local unpack_env = {}
+cmsgpack_lib.unpack = cfunction(function(s)
+  if type(s) ~= 'string' and type(s) ~= 'number' then
+    error("bad argument #1 to 'unpack' (string expected, got " .. (s == nil and 'no value' or type(s)) .. ')', 0)
+  end
+  send('U' .. s)
+  local r = recv()
+  if sbyte(r, 1) == 69 then error(ssub(r, 2), 0) end
+  local f = loadstring(ssub(r, 2), '=cmsgpack')
+  setfenv(f, unpack_env)
+  return f()
+end)
+
 local libs = {}
 for _, name in ipairs({'string', 'table', 'coroutine'}) do libs[name] = G[name] end
 libs.math = math_lib
 libs.bit = bit_lib
 libs.cjson = cjson_lib
+libs.cmsgpack = cmsgpack_lib
 libs.redis = redis
 libs.os = {clock = os_clock}
 -- math.random / randomseed are Redis's own (redisLrand48) in real Redis; not replaced here.

@@ -116,3 +116,33 @@ describe('bit against real redis', () => {
     expect(d.compared).toBeGreaterThan(20);
   });
 });
+
+describe('cmsgpack against real redis', () => {
+  it('packs and unpacks like lua-cmsgpack', async () => {
+    await evals([
+      'return cmsgpack.pack({1,2,3})',
+      'return cmsgpack.pack({a=1})',
+      "return cmsgpack.pack(1.5, -1, 300, 'abc', true, nil)",
+      'return cmsgpack.pack(0.1)',
+      'return cmsgpack.pack({})',
+      'return cmsgpack.pack(2^40)',
+      'return cmsgpack.pack(-2^40)',
+      'return cmsgpack.pack(-33, -129, -32769, 65536, 255, 127, -32)',
+      'return cmsgpack.pack({[1]=1,[3]=3})',
+      'return cmsgpack.pack(function() end)',
+      "return cmsgpack.pack(string.rep('x', 40), string.rep('y', 300))",
+      'local t = {} for i = 1, 20 do t[i] = i end return cmsgpack.pack(t)',
+      'local t = {} local c = t for i = 1, 20 do c[1] = {} c = c[1] end return cmsgpack.pack(t)',
+      'return cmsgpack.pack()',
+      "return {cmsgpack.unpack(cmsgpack.pack(1,2,'x'))}",
+      "return cmsgpack.unpack(cmsgpack.pack({1,{a='b'}}))[2].a",
+      "return cmsgpack.unpack('\\205')",
+      "return cmsgpack.unpack('\\193')",
+      "return cmsgpack.unpack('')",
+      'return tostring(cmsgpack.unpack(cmsgpack.pack(0.1)))',
+      'return tostring(cmsgpack.unpack(cmsgpack.pack(1.5)))',
+      'return cmsgpack.unpack(cmsgpack.pack(-2^40))',
+      "local t = cmsgpack.unpack(cmsgpack.pack({x={y='z'}, n={1,2}})) return {t.x.y, t.n[2]}",
+    ]);
+  });
+});
