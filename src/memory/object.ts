@@ -4,7 +4,7 @@ import type { HashObject } from '../engine/types/hash.js';
 import type { ListObject } from '../engine/types/list.js';
 import { parseSetInt, type SetObject } from '../engine/types/set.js';
 import type { StreamNodeLimits, StreamObject } from '../engine/types/stream.js';
-import type { StringObject } from '../engine/types/string.js';
+import { EMBSTR_SIZE_LIMIT, type StringObject } from '../engine/types/string.js';
 import type { ZSetObject } from '../engine/types/zset.js';
 import { intsetValueWidth } from '../datastruct/intset.js';
 import { LP_OVERHEAD, lpStringSize } from '../datastruct/listpack-size.js';
@@ -13,6 +13,7 @@ import {
   extrapolate,
   QUICKLIST_SIZE,
   ROBJ_SIZE,
+  sdsHeaderSize,
   SizeModel,
 } from './model.js';
 import { streamUsage } from './stream.js';
@@ -50,7 +51,14 @@ export function objectUsage(m: SizeModel, o: RedisObject, options: ObjectUsageOp
   switch (o.type) {
     case 'string': {
       const str = o as StringObject;
-      return m.string(str.length, str.encoding);
+      const len = str.length;
+      // A raw string of at most 44 bytes can only come from an in-place write (APPEND …),
+      // whose sdsMakeRoomFor doubled the length it needed (and never uses sdshdr5).
+      if (str.encoding === 'raw' && len <= EMBSTR_SIZE_LIMIT && len > 0) {
+        const want = len * 2;
+        return ROBJ_SIZE + m.malloc(Math.max(3, sdsHeaderSize(want)) + want + 1);
+      }
+      return m.string(len, str.encoding);
     }
     case 'list':
       return listUsage(m, o as ListObject, samples, options.limits?.listMaxListpackSize ?? -2);

@@ -190,6 +190,18 @@ describe('MEMORY USAGE vs redis-server 7.0.15', () => {
     await expectSame(keys);
   });
 
+  it('strings written in place (APPEND, SETRANGE, SETBIT)', async () => {
+    await run('SET', 'a', 'abc');
+    await run('APPEND', 'a', 'def');
+    await run('SETRANGE', 'r', '100', 'x');
+    await run('SETBIT', 'b', '1000', '1');
+    await run('APPEND', 'n', '12');
+    await run('SET', 'c', 'x'.repeat(30));
+    await run('APPEND', 'c', 'y');
+    // A short raw string only comes from an in-place write: sdsMakeRoomFor doubled it.
+    await expectSame(['a', 'r', 'b', 'n', 'c']);
+  });
+
   it('lists: single node, several nodes, big elements, count-limited fill (always quicklist in 7.0)', async () => {
     await run('RPUSH', 'l1', 'a', 'b', '1', '-1', '1000', '70000', '-70000', '2147483648', '');
     await run('RPUSH', 'l2', ...range(1000, (i) => `element:${i}`));
