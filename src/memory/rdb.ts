@@ -18,7 +18,7 @@ import {
   type MemoryTarget,
 } from './model.js';
 import { d2string70 } from './model.js';
-import { streamUsage } from './stream.js';
+import { storedStreamUsage, streamUsage, type StoredStreamNode } from './stream.js';
 import { quicklist62NodeSizes, ziplistBytes } from './ziplist.js';
 
 /** sizeof(listpackEx) in Redis 7.4: ExpireMeta (16), key, lp. */
@@ -90,8 +90,15 @@ export class LoadedMemoryModel {
     this.rdbVersion = options.rdbVersion ?? 11;
   }
 
-  /** Encoding and MEMORY USAGE SAMPLES 0 of one key, or null when a server would not load it. */
-  key(key: Bytes, value: RdbValue, rdbType: number): KeyMemory | null {
+  /**
+   * Encoding and MEMORY USAGE SAMPLES 0 of one key, or null when a server would not load it.
+   * `streamNodes`: a stream's nodes as the file stores them (exact even with deleted entries);
+   * without them the nodes are rebuilt from the live entries.
+   */
+  key(key: Bytes, value: RdbValue, rdbType: number, streamNodes?: readonly StoredStreamNode[]): KeyMemory | null {
+    if (value.type === 'stream' && streamNodes) {
+      return { encoding: 'stream', bytes: storedStreamUsage(this.model, streamNodes, value.meta) + this.model.keyOverhead(key.length) };
+    }
     const v = loadedValueMemory(this.model, value, rdbType, this.limits, this.rdbVersion);
     if (!v) return null;
     return { encoding: v.encoding, bytes: v.bytes + this.model.keyOverhead(key.length) };

@@ -1,5 +1,6 @@
 import { idToKey } from '../datastruct/stream-id.js';
 import type { StreamNodeLimits, StreamObject } from '../engine/types/stream.js';
+import type { StreamId, StreamMeta } from '../persistence/rdb/types.js';
 import {
   raxNodeCount,
   ROBJ_SIZE,
@@ -61,6 +62,33 @@ export function streamUsage(m: SizeModel, s: StreamObject, limits: StreamNodeLim
         for (const [id] of c.pel.entries()) keys.push(idToKey(id));
         asize += SizeModel.raxUsage(keys.length, raxNodeCount(keys));
       }
+    }
+  }
+  return asize;
+}
+
+/** One node of a stream as a file stores it: its master ID and the lpBytes of its listpack. */
+export interface StoredStreamNode {
+  master: StreamId;
+  bytes: number;
+}
+
+/**
+ * A loaded stream's MEMORY USAGE SAMPLES 0 from the file's own node layout (listpack sizes as
+ * saved, deleted entries included) and its consumer-group metadata, without rebuilding it.
+ */
+export function storedStreamUsage(m: SizeModel, nodes: readonly StoredStreamNode[], meta: StreamMeta): number {
+  let asize = ROBJ_SIZE + (m.rules.legacy ? STREAM_SIZE_62 : STREAM_SIZE);
+  const keys = nodes.map((n) => idToKey(n.master));
+  asize += SizeModel.raxUsage(nodes.length, raxNodeCount(keys));
+  for (const n of nodes) asize += m.listpack(n.bytes);
+  for (const g of meta.groups) {
+    asize += m.rules.cgSize;
+    const pel = g.pending.map((p) => idToKey(p.id)).sort();
+    asize += SizeModel.raxUsage(pel.length, raxNodeCount(pel)) + STREAM_NACK_SIZE * pel.length;
+    for (const c of g.consumers) {
+      const cpel = c.pending.map((id) => idToKey(id)).sort();
+      asize += m.rules.consumerSize + c.name.length + SizeModel.raxUsage(cpel.length, raxNodeCount(cpel));
     }
   }
   return asize;

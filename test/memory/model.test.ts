@@ -9,7 +9,8 @@ import {
   sdsHeaderSize,
   SizeModel,
 } from '../../src/memory/model.js';
-import { loadedKeyMemory } from '../../src/memory/rdb.js';
+import { DEFAULT_LIMITS, LoadedMemoryModel, loadedKeyMemory } from '../../src/memory/rdb.js';
+import { StreamObject } from '../../src/engine/types/stream.js';
 import { quicklist62NodeSizes, ziplistBytes, zipPayloadSize } from '../../src/memory/ziplist.js';
 import { idToKey, sid } from '../../src/datastruct/stream-id.js';
 import * as C from '../../src/persistence/rdb/constants.js';
@@ -126,6 +127,38 @@ describe('containers', () => {
     expect(['6.2', '7.0', '7.2', '7.4'].every(isMemoryTarget)).toBe(true);
     expect(isMemoryTarget('8.0')).toBe(false);
     expect(new SizeModel('7.0', { quantum: 8 }).malloc(24)).toBe(24);
+  });
+});
+
+describe('streams from stored nodes', () => {
+  it('gives the rebuilt figure when the stored nodes are the rebuilt ones', () => {
+    const entries = Array.from({ length: 250 }, (_, i) => ({ id: { ms: 1000n + BigInt(i >> 3), seq: BigInt(i & 7) }, fields: ['f', String(i), 'g', 'x'.repeat(i % 9)] }));
+    const meta = {
+      length: 250n,
+      lastId: entries[249]!.id,
+      firstId: entries[0]!.id,
+      maxDeletedId: { ms: 0n, seq: 0n },
+      entriesAdded: 250n,
+      groups: [
+        {
+          name: 'g',
+          lastId: entries[9]!.id,
+          entriesRead: 10n,
+          pending: entries.slice(0, 10).map((e) => ({ id: e.id, deliveryTime: 1, deliveryCount: 1 })),
+          consumers: [{ name: 'alice', seenTime: 1, activeTime: 1, pending: entries.slice(0, 10).map((e) => e.id) }],
+        },
+      ],
+    };
+    for (const target of ['7.0', '7.2'] as const) {
+      const model = new LoadedMemoryModel({ target });
+      const rebuilt = StreamObject.fromLoad(entries, meta, DEFAULT_LIMITS);
+      const nodes = rebuilt.nodes.map((n) => ({ master: n.master, bytes: n.bytes }));
+      const value = { type: 'stream' as const, entries, meta };
+      expect(model.key('s', value, C.RDB_TYPE_STREAM_LISTPACKS_3, nodes)).toEqual(model.key('s', value, C.RDB_TYPE_STREAM_LISTPACKS_3));
+      // A node that also holds a deleted entry is bigger.
+      nodes[0]!.bytes += 1000;
+      expect(model.key('s', value, C.RDB_TYPE_STREAM_LISTPACKS_3, nodes)!.bytes).toBeGreaterThan(model.key('s', value, C.RDB_TYPE_STREAM_LISTPACKS_3)!.bytes);
+    }
   });
 });
 
