@@ -1,5 +1,6 @@
-import { useCallback, useEffect, useSyncExternalStore } from 'react';
-import { Box, Static, Text, useApp, useInput, type Key } from 'ink';
+import { useCallback, useEffect, useLayoutEffect, useRef, useSyncExternalStore } from 'react';
+import { Box, Static, Text, useApp, useInput, useStdout, type Key } from 'ink';
+import chalk from 'chalk';
 import { decodeKey } from './keys.js';
 import type { Shell } from './shell.js';
 import type { OutputItem, SearchState } from './state.js';
@@ -64,7 +65,37 @@ export function Completions({ list }: { list: readonly string[] }) {
   );
 }
 
-export function App({ shell }: { shell: Shell }) {
+/**
+ * Finished output written straight to the terminal above the live area (Ink's
+ * writeToStdout), bypassing Ink's per-character layout: a 100 000-line reply prints as
+ * fast as the terminal takes it.
+ */
+function DirectOutput({ items }: { items: readonly OutputItem[] }) {
+  const { write } = useStdout();
+  const written = useRef(0);
+  useLayoutEffect(() => {
+    if (written.current >= items.length) return;
+    let out = '';
+    for (let i = written.current; i < items.length; i++) {
+      const it = items[i]!;
+      out += (it.kind === 'error' ? chalk.red(it.text) : it.text) + '\n';
+    }
+    written.current = items.length;
+    write(out);
+  }, [items, write]);
+  return null;
+}
+
+export interface AppProps {
+  shell: Shell;
+  /**
+   * How finished output reaches the screen: 'static' renders it through Ink's <Static>
+   * (what ink-testing-library frames show), 'direct' writes it to the terminal as is.
+   */
+  output?: 'static' | 'direct';
+}
+
+export function App({ shell, output = 'static' }: AppProps) {
   const state = useSyncExternalStore(shell.store.subscribe, shell.store.getState);
   const { exit } = useApp();
   const onInput = useCallback((input: string, key: Key) => shell.keys(decodeKey(input, key)), [shell]);
@@ -76,7 +107,11 @@ export function App({ shell }: { shell: Shell }) {
   const hint = state.search ? null : shell.hint(line.text);
   return (
     <>
-      <Static items={state.output as OutputItem[]}>{(item) => <OutputLine key={item.id} item={item} />}</Static>
+      {output === 'direct' ? (
+        <DirectOutput items={state.output} />
+      ) : (
+        <Static items={state.output as OutputItem[]}>{(item) => <OutputLine key={item.id} item={item} />}</Static>
+      )}
       {state.exited ? null : (
         <Box flexDirection="column">
           {state.status !== null ? <Text dimColor>{state.status}</Text> : null}

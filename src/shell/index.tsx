@@ -24,7 +24,7 @@ export async function runShell(options: RunShellOptions = {}): Promise<number> {
   const ownEngine = options.engine === undefined;
   const engine = options.engine ?? new Engine();
   const shell = new Shell({ ...options, engine });
-  const instance = render(<App shell={shell} />, {
+  const instance = render(<App shell={shell} output="direct" />, {
     stdin: options.stdin ?? process.stdin,
     stdout: options.stdout ?? process.stdout,
     stderr: options.stderr ?? process.stderr,
