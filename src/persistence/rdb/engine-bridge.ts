@@ -117,12 +117,13 @@ export function loadKey(db: Db, key: Bytes, obj: RedisObject, expireAt: number |
   else db.expires.delete(key);
 }
 
-/** The visitor that puts every key of a file into the engine. */
-function loader(engine: Engine, result: LoadResult) {
+/** The visitor that puts every key of a file into the engine (RDB files and AOF preambles). */
+export function rdbLoadVisitor(engine: Engine, result: LoadResult, skipExpired = true) {
   const now = engine.mstime();
   return collectKeys(
       ({ info, value }) => {
-        if (info.expireAt !== null && info.expireAt < now) {
+        // A master drops keys already expired, except in an AOF preamble (RDBFLAGS_AOF_PREAMBLE).
+        if (skipExpired && info.expireAt !== null && info.expireAt < now) {
           result.expired++;
           return;
         }
@@ -143,7 +144,7 @@ function loader(engine: Engine, result: LoadResult) {
 /** rdbLoad into an engine: keys already expired are skipped, as a master does. */
 export async function loadRdbIntoEngine(path: string, engine: Engine, options: ReadRdbOptions = {}): Promise<LoadResult> {
   const result: LoadResult = { keys: 0, expired: 0, modules: 0, functions: [], version: 0 };
-  const parser = await readRdbFile(path, loader(engine, result), options);
+  const parser = await readRdbFile(path, rdbLoadVisitor(engine, result), options);
   result.version = parser.version;
   return result;
 }
@@ -151,7 +152,7 @@ export async function loadRdbIntoEngine(path: string, engine: Engine, options: R
 /** The same, in one synchronous call (DEBUG RELOAD runs inside a command). */
 export function loadRdbIntoEngineSync(path: string, engine: Engine): LoadResult {
   const result: LoadResult = { keys: 0, expired: 0, modules: 0, functions: [], version: 0 };
-  const parser = parseRdbBuffer(fs.readFileSync(path), loader(engine, result));
+  const parser = parseRdbBuffer(fs.readFileSync(path), rdbLoadVisitor(engine, result));
   result.version = parser.version;
   return result;
 }
