@@ -13,6 +13,7 @@ import type { OutputItem, SearchState } from './state.js';
  */
 
 export function OutputLine({ item }: { item: OutputItem }) {
+  if (item.kind === 'clear') return null;
   const text = item.text === '' ? ' ' : item.text;
   if (item.kind === 'error') return <Text color="red">{text}</Text>;
   return <Text>{text}</Text>;
@@ -78,6 +79,10 @@ function DirectOutput({ items }: { items: readonly OutputItem[] }) {
     let out = '';
     for (let i = written.current; i < items.length; i++) {
       const it = items[i]!;
+      if (it.kind === 'clear') {
+        out += '\x1b[H\x1b[2J';
+        continue;
+      }
       out += (it.kind === 'error' ? chalk.red(it.text) : it.text) + '\n';
     }
     written.current = items.length;

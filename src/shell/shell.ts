@@ -347,6 +347,7 @@ export class Shell {
           case 'p': d({ type: 'history', direction: -1 }); return;
           case 'n': d({ type: 'history', direction: 1 }); return;
           case 'r': d({ type: 'searchStart' }); return;
+          case 'l': this.store.dispatch({ type: 'print', text: '', kind: 'clear' }); return;
           case 'c': this.interrupt(); return;
           case 'd':
             if (s.line.text === '') this.exit();
@@ -474,6 +475,10 @@ export class Shell {
     const first = argv[0]!.toLowerCase();
     if (first === 'quit' || first === 'exit') {
       this.exit();
+      return;
+    }
+    if (argv.length === 1 && first === 'clear') {
+      this.print('', 'clear');
       return;
     }
     const name = cmd[0]!.toLowerCase();

@@ -9,7 +9,8 @@ export interface OutputItem {
   readonly id: number;
   /** Display text (already decoded for the terminal), without the final newline. */
   readonly text: string;
-  readonly kind: 'echo' | 'reply' | 'info' | 'error';
+  /** 'clear' is redis-cli's `clear` / Ctrl-L: the screen is wiped before what follows. */
+  readonly kind: 'echo' | 'reply' | 'info' | 'error' | 'clear';
 }
 
 export interface SearchState {

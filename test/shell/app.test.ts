@@ -169,6 +169,14 @@ describe('shell: line editing', () => {
     expect(s.shell.store.state.exited).toBe(true);
   });
 
+  it('clear and Ctrl-L wipe the screen', async () => {
+    const s = await shell();
+    await s.run('clear');
+    await s.press(KEY.ctrl('l'));
+    expect(s.shell.store.state.output.map((o) => o.kind)).toEqual(['echo', 'clear', 'clear']);
+    expect(s.frame()).toBe('redscope> clear\nredscope>');
+  });
+
   it(':quit and quit leave', async () => {
     const s = await shell();
     await s.run(':quit');
