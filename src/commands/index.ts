@@ -6,6 +6,7 @@ import { geoCommands } from './geo.js';
 import { hashCommands } from './hash.js';
 import { hyperloglogCommands } from './hyperloglog.js';
 import { listCommands } from './list.js';
+import { memoryCommands } from './memory.js';
 import { persistenceCommands } from './persistence.js';
 import { pubsubCommands } from './pubsub.js';
 import { serializeCommands } from './serialize.js';
@@ -43,4 +44,5 @@ export const ALL_HANDLERS: HandlerMap = Object.assign(
   debugCommands,
   serializeCommands,
   persistenceCommands,
+  memoryCommands,
 );

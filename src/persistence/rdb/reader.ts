@@ -751,6 +751,7 @@ export class RdbParser {
     }
     st.lastMaster = master;
     this.emitStreamEntries(lp, master, offset, what);
+    this.visitor.onStreamNode?.(master, buf.length);
     if (--st.remaining === 0) this.state = { kind: 'stream-meta', rdbType: st.rdbType };
   }
 

@@ -45,12 +45,12 @@ export function serializeEngine(engine: Engine, functions: string[] = [], option
 }
 
 /** rdbSave: the dataset into dir/dbfilename, atomically. */
-export function saveEngineRdb(engine: Engine, file?: string, functions: string[] = []): number {
+export function saveEngineRdb(engine: Engine, file?: string, functions: string[] = [], options: SaveOptions = {}): number {
   const target = file ?? path.join(engine.config.dir, engine.config.dbfilename);
   const out = new AtomicFileWriter(target);
   try {
     let bytes = 0;
-    for (const b of serializeEngine(engine, functions)) {
+    for (const b of serializeEngine(engine, functions, options)) {
       out.write(b);
       bytes += b.length;
     }

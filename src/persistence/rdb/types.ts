@@ -75,6 +75,8 @@ export interface RdbVisitor {
   /** expireAt: a hash field's absolute TTL in ms (RDB 12), or null. */
   onHashField?(field: Bytes, value: Bytes, expireAt: number | null): void;
   onStreamEntry?(id: StreamId, fields: Bytes[]): void;
+  /** After a stream node's entries: its master ID and listpack size (deleted entries included). */
+  onStreamNode?(master: StreamId, listpackBytes: number): void;
   onStreamMeta?(meta: StreamMeta): void;
   /** A module value kept opaque: the module id name and the raw value bytes after the type byte. */
   onModuleValue?(moduleName: string, raw: Buffer): void;

@@ -12,7 +12,13 @@ export type RdbValue =
   | { type: 'set'; members: Bytes[]; encoding?: string }
   | { type: 'zset'; entries: Array<[Bytes, number]>; encoding?: string }
   | { type: 'hash'; entries: Array<[Bytes, Bytes, number | null]>; encoding?: string }
-  | { type: 'stream'; entries: Array<{ id: StreamId; fields: Bytes[] }>; meta: StreamMeta }
+  | {
+      type: 'stream';
+      entries: Array<{ id: StreamId; fields: Bytes[] }>;
+      meta: StreamMeta;
+      /** The file's node layout (master ID, listpack bytes), for exact memory figures. */
+      streamNodes?: Array<{ master: StreamId; bytes: number }>;
+    }
   | { type: 'module'; moduleName: string; raw: Buffer };
 
 export interface CollectedKey {
@@ -26,7 +32,7 @@ export interface CollectedKey {
  */
 export function collectKeys(
   onKeyValue: (key: CollectedKey) => void,
-  extra: Omit<RdbVisitor, 'onKey' | 'onString' | 'onListItem' | 'onListNode' | 'onSetMember' | 'onZsetMember' | 'onHashField' | 'onStreamEntry' | 'onStreamMeta' | 'onModuleValue' | 'onKeyEnd'> = {},
+  extra: Omit<RdbVisitor, 'onKey' | 'onString' | 'onListItem' | 'onListNode' | 'onSetMember' | 'onZsetMember' | 'onHashField' | 'onStreamEntry' | 'onStreamNode' | 'onStreamMeta' | 'onModuleValue' | 'onKeyEnd'> = {},
 ): RdbVisitor {
   let info: RdbKeyInfo | null = null;
   let value: RdbValue | null = null;
@@ -61,6 +67,10 @@ export function collectKeys(
     },
     onStreamEntry(id, fields) {
       ensure('stream', () => ({ type: 'stream', entries: [], meta: null as unknown as StreamMeta })).entries.push({ id, fields });
+    },
+    onStreamNode(master, bytes) {
+      const v = ensure('stream', () => ({ type: 'stream', entries: [], meta: null as unknown as StreamMeta }));
+      (v.streamNodes ??= []).push({ master, bytes });
     },
     onStreamMeta(meta) {
       ensure('stream', () => ({ type: 'stream', entries: [], meta })).meta = meta;
