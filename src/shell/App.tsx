@@ -1,7 +1,7 @@
-import { useCallback, useEffect, useLayoutEffect, useRef, useSyncExternalStore } from 'react';
-import { Box, Static, Text, useApp, useInput, useStdout, type Key } from 'ink';
+import { useLayoutEffect, useRef } from 'react';
+import { Box, Static, Text, useStdout } from 'ink';
 import chalk from 'chalk';
-import { decodeKey } from './keys.js';
+import { useShellInput, useShellState } from './hooks.js';
 import type { Shell } from './shell.js';
 import type { OutputItem, SearchState } from './state.js';
 
@@ -101,13 +101,8 @@ export interface AppProps {
 }
 
 export function App({ shell, output = 'static' }: AppProps) {
-  const state = useSyncExternalStore(shell.store.subscribe, shell.store.getState);
-  const { exit } = useApp();
-  const onInput = useCallback((input: string, key: Key) => shell.keys(decodeKey(input, key)), [shell]);
-  useInput(onInput, { isActive: !state.exited });
-  useEffect(() => {
-    if (state.exited) exit();
-  }, [state.exited, exit]);
+  const state = useShellState(shell);
+  useShellInput(shell, state.exited);
   const { line } = state;
   const hint = state.search ? null : shell.hint(line.text);
   return (
