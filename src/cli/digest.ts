@@ -3,7 +3,10 @@ import type { DigestCompat } from '../engine/digest.js';
 import { FormatError } from '../persistence/io/errors.js';
 import { digestRdbFile } from '../persistence/rdb/digest.js';
 import type { CliIO } from './main.js';
-import { ensureReadable, describeFormatError, EXIT_INVALID, EXIT_VALID } from './file-input.js';
+import { datasetDigest, digestHex } from '../engine/digest.js';
+import { AofInputError, isAofPath } from '../persistence/aof/check.js';
+import { ensureReadable, describeFormatError, EXIT_CANNOT_READ, EXIT_INVALID, EXIT_VALID } from './file-input.js';
+import { replayToEngine } from './replay.js';
 import { Progress } from './progress.js';
 
 function parseCompat(v: string): DigestCompat {
@@ -14,10 +17,31 @@ function parseCompat(v: string): DigestCompat {
 export function digestCommand(io: CliIO, result: { code: number }): Command {
   return new Command('digest')
     .description('print the DEBUG DIGEST a Redis server would report after loading the file')
-    .argument('<file>', 'an RDB file')
+    .argument('<path>', 'an RDB file, or an AOF (file, manifest, appendonlydir) that is replayed first')
     .option('--compat <version>', '7.2 (default) or 7.0: Redis 7.2 changed how sorted-set scores enter the digest', parseCompat, '7.2' as DigestCompat)
     .option('--json', 'print {"digest", "keys", "skipped"} as JSON')
     .action(async (file: string, opts: { compat: DigestCompat; json?: boolean }) => {
+      if (isAofPath(file)) {
+        try {
+          const { engine, result: r } = await replayToEngine(file, io);
+          const digest = digestHex(datasetDigest(engine, opts.compat));
+          const keys = engine.dbs.reduce((n, d) => n + d.dict.size, 0);
+          engine.close();
+          io.stdout.write(opts.json ? JSON.stringify({ file, compat: opts.compat, digest, keys, commands: r.commands }) + '\n' : digest + '\n');
+          result.code = EXIT_VALID;
+        } catch (e) {
+          if (e instanceof AofInputError) {
+            io.stderr.write(`redscope: cannot read ${e.message}\n`);
+            result.code = EXIT_CANNOT_READ;
+          } else if (e instanceof FormatError) {
+            io.stderr.write(`redscope: ${describeFormatError(file, e)}\n`);
+            result.code = EXIT_INVALID;
+          } else {
+            throw e;
+          }
+        }
+        return;
+      }
       if (!ensureReadable(file, io.stderr, result)) return;
       const progress = new Progress(io.stderr, `reading ${file}`);
       try {

@@ -12,6 +12,7 @@ import { runExec } from './exec.js';
 import { verifyCommand } from './verify.js';
 import { runPipe } from './pipe.js';
 import { runPrompt } from './prompt.js';
+import { replayCommand } from './replay.js';
 import type { FormatOptions, OutputMode } from './reply-format.js';
 
 /**
@@ -214,6 +215,7 @@ export function buildProgram(
   program.addCommand(dumpCommand(io, result));
   program.addCommand(convertCommand(io, result));
   program.addCommand(digestCommand(io, result));
+  program.addCommand(replayCommand(io, result));
   program.addCommand(aofCommand(io, result));
   // Subcommands copy exit and output settings when created; make the ones set on the
   // program afterwards (exitOverride(), configureOutput()) reach them too.

@@ -179,3 +179,27 @@ describe('redscope verify on AOF paths', () => {
     expect(ours).toBe(/ok_up_to=(\d+)/.exec(real.stdout.toString())?.[1]);
   });
 });
+
+describe('redscope replay and digest on AOFs', () => {
+  it('replay writes the loaded dataset as RDB; digest of the AOF and of that RDB agree', async () => {
+    const out = path.join(tmp, 'replayed.rdb');
+    const r = await redscope(['replay', '--json', path.join(ROOT, 'fixtures/aof/preamble'), '-o', out]);
+    expect(r.code, r.stderr.toString()).toBe(0);
+    const s = JSON.parse(r.stdout.toString());
+    expect(s.layout).toBe('multi-part');
+    expect(s.commands).toBeGreaterThan(10);
+    const fromAof = (await redscope(['digest', '--compat', '7.0', path.join(ROOT, 'fixtures/aof/preamble')])).stdout.toString().trim();
+    const fromRdb = (await redscope(['digest', '--compat', '7.0', out])).stdout.toString().trim();
+    expect(fromAof).toMatch(/^[0-9a-f]{40}$/);
+    expect(fromRdb).toBe(fromAof);
+  });
+
+  it('a corrupt AOF: exit 1, one line with the offset', async () => {
+    const bad = path.join(tmp, 'bad.aof');
+    fs.writeFileSync(bad, '*1\r\n$4\r\nPING\r\nxyz\r\n');
+    const r = await redscope(['replay', bad]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.toString().trim().split('\n')).toHaveLength(1);
+    expect(r.stderr.toString()).toMatch(/offset 14/);
+  });
+});
