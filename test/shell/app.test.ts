@@ -121,6 +121,14 @@ describe('shell: typing and replies', () => {
     }
   });
 
+  it('--raw prints replies as redis-cli --raw', async () => {
+    const s = await shell({ mode: 'raw' });
+    await s.run('RPUSH l a b');
+    await s.run('LRANGE l 0 -1');
+    await s.run('GET nothing');
+    expect(s.output()).toBe('redscope> RPUSH l a b\n2\nredscope> LRANGE l 0 -1\na\nb\nredscope> GET nothing');
+  });
+
   it('HELP cmd and HELP @group', async () => {
     const s = await shell();
     await s.run('HELP GET');

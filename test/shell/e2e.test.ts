@@ -40,7 +40,7 @@ async function waitFor(pred: (s: string) => boolean, ms = 5000): Promise<string>
 
 const lastLine = (s: string) => s.split('\n').filter((l) => l.trim() !== '').pop() ?? '';
 /** The last line holding the prompt (a long hint may wrap below it). */
-const promptLine = (s: string) => s.split('\n').filter((l) => l.startsWith('redscope>')).pop() ?? '';
+const promptLine = (s: string) => (s.split('\n').filter((l) => l.startsWith('redscope')).pop() ?? '').trimEnd();
 
 describe.skipIf(!hasTmux || !built)('shell in a real terminal (tmux)', () => {
   let dir: string;
@@ -93,6 +93,23 @@ describe.skipIf(!hasTmux || !built)('shell in a real terminal (tmux)', () => {
     keys('C-u');
     expect(fs.readFileSync(hist, 'utf8')).toBe('SET greeting hello\nGET greeting\n');
     expect(fs.statSync(hist).mode & 0o777).toBe(0o600);
+  });
+
+  it('a BLPOP waits until another client pushes; Ctrl-C cancels a wait', async () => {
+    keys('BLPOP jobs 0', 'Enter');
+    await waitFor((x) => x.includes('client 1 is waiting on BLPOP'));
+    keys(':client new', 'Enter');
+    await waitFor((x) => promptLine(x) === 'redscope@2>');
+    keys('LPUSH jobs j1', 'Enter');
+    let s = await waitFor((x) => x.includes('[client 1] 2) "j1"'));
+    expect(s).toContain('redscope@2> LPUSH jobs j1\n(integer) 1\n[client 1] 1) "jobs"\n[client 1] 2) "j1"');
+    keys('BLPOP jobs 0', 'Enter');
+    await waitFor((x) => x.includes('client 2 is waiting on BLPOP'));
+    keys('C-c');
+    s = await waitFor((x) => x.includes('(interrupted)'));
+    expect(s).not.toContain('client 2 is waiting');
+    keys('PING', 'Enter');
+    await waitFor((x) => x.includes('PONG'));
   });
 
   it('Ctrl-D leaves', async () => {
