@@ -233,8 +233,8 @@ export class Shell {
     this.print(text, 'error');
   }
 
+  /** Output of a client other than the current one is tagged with it. */
   private label(c: ShellClient, text: string): string {
-    if (this.clients.length < 2 && c === this.current) return text;
     const tag = `[client ${c.id}] `;
     return text.split('\n').map((l) => tag + l).join('\n');
   }
@@ -251,7 +251,7 @@ export class Shell {
       return;
     }
     const out = display(formatReply(r, c.session.protocol, this.mode, false, this.format));
-    this.print(this.clients.length > 1 || c !== this.current ? this.label(c, out) : out);
+    this.print(c !== this.current ? this.label(c, out) : out);
   }
 
   private flushDeferred(): void {
@@ -494,7 +494,7 @@ export class Shell {
     const verbatim = printsVerbatim(argv);
     const subscribes = name === 'subscribe' || name === 'psubscribe' || name === 'ssubscribe';
     for (let i = 0; i < repeat; i++) {
-      if (subscribes && this.mode !== 'raw') this.info('Reading messages... (press Ctrl-C to quit)');
+      if (subscribes && this.mode !== 'raw') this.info('Reading messages... (press Ctrl-C to unsubscribe)');
       const t0 = performance.now();
       this.running = c;
       let reply: Reply | Promise<Reply>;

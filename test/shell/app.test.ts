@@ -366,7 +366,13 @@ describe('shell: blocking commands and several clients', () => {
 
   it('published messages appear under the subscribing client', async () => {
     const s = await shell();
-    await s.run('SUBSCRIBE news');
+    await s.run('SUBSCRIBE news sport');
+    expect(s.output()).toBe(
+      [
+        'redscope> SUBSCRIBE news sport', 'Reading messages... (press Ctrl-C to unsubscribe)',
+        '1) "subscribe"', '2) "news"', '3) (integer) 1', '1) "subscribe"', '2) "sport"', '3) (integer) 2',
+      ].join('\n'),
+    );
     await s.run(':client new');
     await s.run('PUBLISH news hi');
     expect(s.output().split('\n').slice(-5)).toEqual([
