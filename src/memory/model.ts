@@ -1,6 +1,6 @@
 import type { Bytes } from '../engine/bytes.js';
 import { formatDouble, formatDouble17g } from '../resp/double.js';
-import { LP_OVERHEAD, lpStringSize } from '../datastruct/listpack-size.js';
+import { LP_EMPTY_BYTES, lpEntrySize } from '../datastruct/listpack.js';
 import { mallocSize, type Quantum } from './jemalloc.js';
 
 /**
@@ -232,14 +232,14 @@ export class SizeModel {
 
   /** Bytes of a zset listpack entry pair (member, score) as zzlInsertAt writes it on this target. */
   zsetPairBytes(member: Bytes, score: number): number {
-    return lpStringSize(member) + lpStringSize(this.rules.scoreText(score));
+    return lpEntrySize(member) + lpEntrySize(this.rules.scoreText(score));
   }
 }
 
 /** Listpack bytes of a list of elements (header + entries + terminator). */
 export function listpackBytes(items: Iterable<Bytes>): number {
-  let n = LP_OVERHEAD;
-  for (const s of items) n += lpStringSize(s);
+  let n = LP_EMPTY_BYTES;
+  for (const s of items) n += lpEntrySize(s);
   return n;
 }
 

@@ -7,7 +7,7 @@ import type { StreamNodeLimits, StreamObject } from '../engine/types/stream.js';
 import { EMBSTR_SIZE_LIMIT, type StringObject } from '../engine/types/string.js';
 import type { ZSetObject } from '../engine/types/zset.js';
 import { intsetValueWidth } from '../datastruct/intset.js';
-import { LP_OVERHEAD, lpStringSize } from '../datastruct/listpack-size.js';
+import { LP_EMPTY_BYTES, lpEntrySize } from '../datastruct/listpack.js';
 import {
   DICT_ENTRY_SIZE,
   extrapolate,
@@ -133,8 +133,8 @@ function setUsage(m: SizeModel, o: SetObject, samples: number, maxIntset: number
   if (o.encoding === 'intset') return ROBJ_SIZE + m.blob(o.is!.blobLength);
   if (o.encoding === 'listpack') {
     if (m.rules.setListpack) {
-      let bytes = LP_OVERHEAD;
-      for (const s of o.lp!) bytes += lpStringSize(s);
+      let bytes = LP_EMPTY_BYTES;
+      for (const s of o.lp!) bytes += lpEntrySize(s);
       return ROBJ_SIZE + m.listpack(bytes);
     }
     // 7.0 has no set listpacks: an all-integer set small enough is an intset, else a table.
@@ -160,7 +160,7 @@ function zsetUsage(m: SizeModel, z: ZSetObject, samples: number): number {
       for (const [member, score] of z.entries()) items.push(member, m.rules.scoreText(score));
       return ROBJ_SIZE + ziplistBytes(items);
     }
-    let bytes = LP_OVERHEAD;
+    let bytes = LP_EMPTY_BYTES;
     for (const [member, score] of z.entries()) bytes += m.zsetPairBytes(member, score);
     return ROBJ_SIZE + m.listpack(bytes);
   }
@@ -183,8 +183,8 @@ function* hashElementSizes(m: SizeModel, entries: Iterable<[Bytes, Bytes]>): Gen
 function hashUsage(m: SizeModel, h: HashObject, samples: number): number {
   if (h.encoding === 'listpack') {
     if (m.rules.legacy) return ROBJ_SIZE + ziplistBytes([...h.lp!].flat());
-    let bytes = LP_OVERHEAD;
-    for (const [f, v] of h.lp!) bytes += lpStringSize(f) + lpStringSize(v);
+    let bytes = LP_EMPTY_BYTES;
+    for (const [f, v] of h.lp!) bytes += lpEntrySize(f) + lpEntrySize(v);
     return ROBJ_SIZE + m.listpack(bytes);
   }
   return hashtableUsage(m, h.size, hashElementSizes(m, h.entries()), samples);

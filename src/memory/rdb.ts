@@ -4,7 +4,7 @@ import { parseSetInt } from '../engine/types/set.js';
 import { StreamObject } from '../engine/types/stream.js';
 import { intsetValueWidth } from '../datastruct/intset.js';
 import { Quicklist, quicklistNodeExceedsLimit } from '../datastruct/quicklist.js';
-import { lpIntSize, lpStringSize } from '../datastruct/listpack-size.js';
+import { lpEntrySize, lpIntEntrySize } from '../datastruct/listpack.js';
 import { formatDouble } from '../resp/double.js';
 import * as C from '../persistence/rdb/constants.js';
 import type { RdbValue } from '../persistence/rdb/value.js';
@@ -232,7 +232,7 @@ function zsetMemory(
       return { encoding: 'ziplist', bytes: ROBJ_SIZE + zl };
     }
     let bytes = 7;
-    for (const [member, score] of entries) bytes += lpStringSize(member) + lpStringSize(text(score));
+    for (const [member, score] of entries) bytes += lpEntrySize(member) + lpEntrySize(text(score));
     return { encoding: 'listpack', bytes: ROBJ_SIZE + m.listpack(bytes) };
   }
   let bytes = m.skiplistBase(SizeModel.dictSlots(n));
@@ -269,8 +269,8 @@ function hashMemory(
   if (listpack) {
     let bytes = 7;
     for (const [f, v, ttl] of entries) {
-      bytes += lpStringSize(f) + lpStringSize(v);
-      if (fieldTtls) bytes += lpIntSize(ttl ?? 0);
+      bytes += lpEntrySize(f) + lpEntrySize(v);
+      if (fieldTtls) bytes += lpIntEntrySize(ttl ?? 0);
     }
     if (fieldTtls) return { encoding: 'listpackex', bytes: ROBJ_SIZE + m.malloc(LISTPACK_EX_SIZE) + m.listpack(bytes) };
     return { encoding: 'listpack', bytes: ROBJ_SIZE + m.listpack(bytes) };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareId, decrId, IdMap, idToKey, incrId, MAX_ID, MIN_ID, type StreamID, U64_MAX } from '../../src/datastruct/stream-id.js';
-import { lpStringSize, lpIntSize } from '../../src/datastruct/listpack-size.js';
+import { lpEntrySize as lpStringSize, lpIntEntrySize as lpIntSize } from '../../src/datastruct/listpack.js';
 
 describe('stream IDs', () => {
   it('increment and decrement across the seq boundary and at the ends', () => {

@@ -1,6 +1,6 @@
 import type { Bytes } from '../bytes.js';
 import type { RedisObject } from '../object.js';
-import { LP_OVERHEAD, lpIntSize, lpStringSize } from '../../datastruct/listpack-size.js';
+import { LP_EMPTY_BYTES, lpEntrySize, lpIntEntrySize } from '../../datastruct/listpack.js';
 import {
   compareId,
   IdMap,
@@ -46,7 +46,7 @@ export class StreamNode {
 
   /** lpBytes of the node's listpack. */
   get bytes(): number {
-    return LP_OVERHEAD + lpIntSize(this.count) + lpIntSize(this.deleted) + this.body;
+    return LP_EMPTY_BYTES + lpIntEntrySize(this.count) + lpIntEntrySize(this.deleted) + this.body;
   }
 
   clone(): StreamNode {
@@ -253,10 +253,10 @@ export class StreamObject implements RedisObject {
     let flags = 0;
     if (!node) {
       const masterFields: Bytes[] = new Array(numfields);
-      let body = lpIntSize(numfields) + lpIntSize(0);
+      let body = lpIntEntrySize(numfields) + lpIntEntrySize(0);
       for (let i = 0; i < numfields; i++) {
         masterFields[i] = fields[i * 2]!;
-        body += lpStringSize(fields[i * 2]!);
+        body += lpEntrySize(fields[i * 2]!);
       }
       node = new StreamNode(id, masterFields);
       node.body = body;
@@ -275,18 +275,18 @@ export class StreamObject implements RedisObject {
     }
     node.count++;
     const master = node.master;
-    let body = lpIntSize(flags);
-    body += lpIntSize(BigInt.asIntN(64, id.ms - master.ms));
-    body += lpIntSize(BigInt.asIntN(64, id.seq - master.seq));
+    let body = lpIntEntrySize(flags);
+    body += lpIntEntrySize(BigInt.asIntN(64, id.ms - master.ms));
+    body += lpIntEntrySize(BigInt.asIntN(64, id.seq - master.seq));
     let lpCount = numfields + 3;
     if (flags & FLAG_SAMEFIELDS) {
-      for (let i = 1; i < fields.length; i += 2) body += lpStringSize(fields[i]!);
+      for (let i = 1; i < fields.length; i += 2) body += lpEntrySize(fields[i]!);
     } else {
-      body += lpIntSize(numfields);
-      for (const f of fields) body += lpStringSize(f);
+      body += lpIntEntrySize(numfields);
+      for (const f of fields) body += lpEntrySize(f);
       lpCount += numfields + 1;
     }
-    body += lpIntSize(lpCount);
+    body += lpIntEntrySize(lpCount);
     node.body += body;
     node.entries.push({ id, fields, flags });
     this.length++;
