@@ -143,6 +143,20 @@ export const defaultActions: CliActions = {
     const { engine, session } = openSession(flags);
     const version = `redscope ${packageVersion()}`;
     try {
+      if (io.stdinIsTTY && io.stdoutIsTTY) {
+        // Ink and React load only for the interactive shell (they cost a few hundred ms).
+        const { runShell } = await import('../shell/index.js');
+        return await runShell({
+          engine,
+          session,
+          mode,
+          format: formatOf(flags),
+          version,
+          stdin: io.stdin as NodeJS.ReadStream,
+          stdout: io.stdout as NodeJS.WriteStream,
+          stderr: io.stderr as NodeJS.WriteStream,
+        });
+      }
       if (io.stdinIsTTY) {
         return await runPrompt(engine, session, io.stdin, io.stdout, { mode, format: formatOf(flags), version });
       }
