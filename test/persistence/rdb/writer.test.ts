@@ -53,7 +53,10 @@ function canonical(k: CollectedKey): string {
   if (v.type === 'stream') {
     // Upgrading to RDB 11 gives consumers an active-time; older files had none (seen-time stands in).
     for (const g of v.meta.groups) for (const c of g.consumers) c.activeTime ??= c.seenTime;
+    // Node layout is how, not what: the writer repacks nodes (deleted entries are gone).
+    delete v.streamNodes;
   }
+  if (v.type === 'list') delete v.nodes;
   const body =
     v.type === 'set' ? [...v.members].sort() : v.type === 'hash' ? sortPairs(v.entries) : v.type === 'zset' ? sortPairs(v.entries) : v;
   return JSON.stringify([k.info.db, k.info.key, k.info.expireAt, body], (_k, x) => (typeof x === 'bigint' ? x.toString() : x));
