@@ -27,7 +27,7 @@ const tmux = (...args: string[]) => execFileSync('tmux', ['-L', server, ...args]
 const screen = () => tmux('capture-pane', '-p', '-t', 'shell').replace(/\s+$/, '');
 const keys = (...k: string[]) => tmux('send-keys', '-t', 'shell', ...k);
 
-async function waitFor(pred: (s: string) => boolean, ms = 5000): Promise<string> {
+async function waitFor(pred: (s: string) => boolean, ms = 15000): Promise<string> {
   const end = Date.now() + ms;
   let s = '';
   while (Date.now() < end) {
