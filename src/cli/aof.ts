@@ -2,6 +2,12 @@ import fs from 'node:fs';
 import { Command } from 'commander';
 import { AofInputError, checkAof, formatAofReport, type AofVerifyReport } from '../persistence/aof/check.js';
 import { strtol } from '../persistence/aof/check.js';
+import { rewriteAof, type RewriteResult } from '../persistence/aof/rewrite.js';
+import { FormatError } from '../persistence/io/errors.js';
+import { ManifestError } from '../persistence/aof/manifest.js';
+import type { RdbWriteVersion } from '../persistence/rdb/writer.js';
+import { InvalidArgumentError } from 'commander';
+import { describeFormatError } from './file-input.js';
 import type { CliIO } from './main.js';
 import { EXIT_CANNOT_READ, EXIT_INVALID, EXIT_VALID } from './file-input.js';
 import { Progress } from './progress.js';
@@ -176,6 +182,112 @@ async function runFix(io: CliIO, result: { code: number }, file: string, opts: F
   }
 }
 
+interface RewriteCliOptions {
+  output?: string;
+  preamble: boolean;
+  inPlace?: boolean;
+  rdbVersion?: RdbWriteVersion;
+  timestamp?: boolean;
+  yes?: boolean;
+  json?: boolean;
+}
+
+function parseRdbVersion(v: string): RdbWriteVersion {
+  if (v === '9' || v === '10' || v === '11' || v === '12') return Number(v) as RdbWriteVersion;
+  throw new InvalidArgumentError('redscope writes RDB versions 9, 10 (default: Redis 7.0 loads it), 11 and 12.');
+}
+
+function humanBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(v < 10 ? 2 : 1)} ${units[i]}`;
+}
+
+function rewriteSummary(r: RewriteResult): string {
+  const lines: string[] = [];
+  const ratio = r.after > 0 ? `${(r.before / r.after).toFixed(1)}x smaller` : 'empty';
+  lines.push(`${r.layout} AOF rewritten${r.inPlace ? ' in place' : ''}: ${r.output}`);
+  lines.push(`before: ${r.before} bytes (${humanBytes(r.before)}), after: ${r.after} bytes (${humanBytes(r.after)}), ${ratio}`);
+  for (const f of r.files) lines.push(`  ${f.name}: ${f.bytes} bytes`);
+  lines.push(`${r.keys} keys, ${r.commandsReplayed} commands replayed, ${r.preamble ? `RDB ${r.rdbVersion} base` : 'command base'}${r.truncatedTail ? '; a truncated tail was dropped' : ''}`);
+  lines.push(`time: ${(r.ms / 1000).toFixed(3)} s`);
+  return lines.join('\n') + '\n';
+}
+
+async function runRewrite(io: CliIO, result: { code: number }, file: string, opts: RewriteCliOptions): Promise<void> {
+  if (opts.inPlace && opts.output) {
+    io.stderr.write('redscope: aof rewrite: --in-place and -o are exclusive\n');
+    result.code = EXIT_CANNOT_READ;
+    return;
+  }
+  if (!opts.inPlace && !opts.output) {
+    io.stderr.write('redscope: aof rewrite: give -o OUT or --in-place\n');
+    result.code = EXIT_CANNOT_READ;
+    return;
+  }
+  if (opts.output && fs.existsSync(opts.output) && fs.statSync(opts.output).isFile() && !opts.yes) {
+    // Never a prompt without a terminal: refuse instead.
+    if (!io.stdinIsTTY) {
+      io.stderr.write(`redscope: ${opts.output} exists; refusing to overwrite it without --yes (stdin is not a terminal)\n`);
+      result.code = EXIT_CANNOT_READ;
+      return;
+    }
+    io.stdout.write(`${opts.output} exists. Overwrite? [y/N]: `);
+    if (!/^y/i.test(await readAnswer(io))) {
+      io.stdout.write('Aborting...\n');
+      result.code = EXIT_INVALID;
+      return;
+    }
+  }
+  if (opts.inPlace && io.stdinIsTTY && !opts.yes) {
+    io.stdout.write(`Rewrite ${file} in place (the old files are replaced by equivalent ones)? [y/N]: `);
+    if (!/^y/i.test(await readAnswer(io))) {
+      io.stdout.write('Aborting...\n');
+      result.code = EXIT_INVALID;
+      return;
+    }
+  }
+  const progress = new Progress(io.stderr, `rewriting ${file}`);
+  let r: RewriteResult;
+  try {
+    r = await rewriteAof(file, {
+      output: opts.output,
+      inPlace: opts.inPlace,
+      preamble: opts.preamble,
+      rdbVersion: opts.rdbVersion,
+      timestamp: opts.timestamp,
+      onProgress: (d, t) => progress.update(d, t),
+    });
+  } catch (e) {
+    progress.done();
+    if (e instanceof AofInputError) {
+      io.stderr.write(`redscope: cannot rewrite ${e.message}\n`);
+      result.code = EXIT_CANNOT_READ;
+      return;
+    }
+    if (e instanceof FormatError) {
+      io.stderr.write(`redscope: ${describeFormatError(file, e)}\n`);
+      result.code = EXIT_INVALID;
+      return;
+    }
+    if (e instanceof ManifestError) {
+      io.stderr.write(`redscope: ${file}: ${e.message}\n`);
+      result.code = EXIT_INVALID;
+      return;
+    }
+    throw e;
+  }
+  progress.done();
+  io.stdout.write(opts.json ? JSON.stringify(r) + '\n' : rewriteSummary(r));
+  result.code = EXIT_VALID;
+}
+
 export function aofCommand(io: CliIO, result: { code: number }): Command {
   const aof = new Command('aof').description('check and repair append-only files (as redis-check-aof)');
   aof
@@ -192,5 +304,18 @@ export function aofCommand(io: CliIO, result: { code: number }): Command {
     .option('--yes', 'do not ask for confirmation')
     .option('--json', 'print the report and what was done as JSON')
     .action(async (file: string, opts: FixOptions) => runFix(io, result, file, opts));
+  aof
+    .command('rewrite')
+    .description('load an AOF and write the smallest equivalent one (as BGREWRITEAOF): an RDB base, or commands')
+    .argument('<path>', 'AOF file, manifest, or AOF directory')
+    .option('-o, --output <out>', 'where to write: a file for a single-file AOF, a directory for a multi-part one')
+    .option('--in-place', 'replace the AOF atomically (new files, then the manifest by rename)')
+    .option('--preamble', 'write the base as an RDB (aof-use-rdb-preamble yes; the default)')
+    .option('--no-preamble', 'write the base as commands (64 items per command, PEXPIREAT, one SELECT per db)')
+    .option('--rdb-version <n>', 'RDB version of the base: 10 (default, Redis 7.0 loads it), 9, 11 or 12', parseRdbVersion)
+    .option('--timestamp', 'start a command base with a #TS: annotation (aof-timestamp-enabled)')
+    .option('--yes', 'do not ask (overwrite -o OUT, rewrite in place on a terminal)')
+    .option('--json', 'print a JSON summary')
+    .action(async (file: string, opts: RewriteCliOptions) => runRewrite(io, result, file, opts));
   return aof;
 }
