@@ -1,3 +1,4 @@
+import type { Bytes } from './bytes.js';
 import type { Engine } from './engine.js';
 import type { RedisObject } from './object.js';
 
@@ -60,4 +61,69 @@ export function objectIdleTimeMs(engine: Engine, o: RedisObject): number {
   const now = lruClock(engine);
   const idle = now >= o.lru ? now - o.lru : LRU_CLOCK_MAX - o.lru + now;
   return idle * LRU_CLOCK_RESOLUTION;
+}
+
+// --- eviction pool (evict.c evictionPoolPopulate) --------------------------------------
+
+/** EVPOOL_SIZE: candidates kept across eviction rounds. */
+export const EVPOOL_SIZE = 16;
+
+export interface EvictionPoolEntry {
+  key: Bytes;
+  /** The score: idle ms (LRU), 255 - counter (LFU), or inverted expire time (TTL). Higher = better victim. */
+  idle: number;
+  dbid: number;
+}
+
+/**
+ * Redis's eviction pool: up to 16 candidates in ascending idle order (best victim on the right),
+ * filled with the same insertion rule as evictionPoolPopulate.
+ */
+export class EvictionPool {
+  readonly slots: Array<EvictionPoolEntry | null> = new Array<EvictionPoolEntry | null>(EVPOOL_SIZE).fill(null);
+
+  insert(key: Bytes, idle: number, dbid: number): void {
+    const pool = this.slots;
+    // First empty bucket, or first populated bucket whose idle is not smaller than ours.
+    let k = 0;
+    while (k < EVPOOL_SIZE && pool[k] !== null && pool[k]!.idle < idle) k++;
+    if (k === 0 && pool[EVPOOL_SIZE - 1] !== null) {
+      // Worse than every candidate and no free bucket.
+      return;
+    } else if (k < EVPOOL_SIZE && pool[k] === null) {
+      // Empty position: nothing to move.
+    } else if (pool[EVPOOL_SIZE - 1] === null) {
+      // Free space on the right: shift k.. one to the right.
+      for (let j = EVPOOL_SIZE - 1; j > k; j--) pool[j] = pool[j - 1]!;
+    } else {
+      // No free space: insert at k-1, dropping the leftmost (smallest idle) entry.
+      k--;
+      for (let j = 0; j < k; j++) pool[j] = pool[j + 1]!;
+    }
+    pool[k] = { key, idle, dbid };
+  }
+
+  /** Removes and returns candidates from best to worst until `accept` takes one (ghosts are dropped). */
+  popBest(accept: (e: EvictionPoolEntry) => boolean): EvictionPoolEntry | null {
+    const pool = this.slots;
+    for (let k = EVPOOL_SIZE - 1; k >= 0; k--) {
+      const e = pool[k];
+      if (e === null || e === undefined) continue;
+      pool[k] = null;
+      if (accept(e)) return e;
+    }
+    return null;
+  }
+
+  clear(): void {
+    this.slots.fill(null);
+  }
+}
+
+/** A sampled key's score in the pool for an LRU, LFU or TTL policy (higher evicts first). */
+export function evictionScore(engine: Engine, policy: string, o: RedisObject | undefined, expireAt: number): number {
+  if (policy === 'volatile-ttl') return Number.MAX_SAFE_INTEGER - expireAt; // sooner expiry = better
+  if (o === undefined) return 0;
+  if (policy === 'allkeys-lfu' || policy === 'volatile-lfu') return 255 - lfuDecrAndReturn(engine, o);
+  return objectIdleTimeMs(engine, o);
 }
