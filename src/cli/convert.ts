@@ -111,12 +111,9 @@ export function convertCommand(io: CliIO, result: { code: number }): Command {
             await jsonlToRdb(input, opts.output, opts.rdbVersion, opts.lossy ?? false, onLoss);
           }
         } else {
-          const target = fileOut(opts.output);
           // JSON lines are UTF-8 text; RESP is raw bytes.
-          const out: TextOut =
-            to === 'jsonl'
-              ? { write: (s) => target.write(Buffer.from(s, 'utf8').toString('latin1')), flush: () => target.flush() }
-              : { write: (s) => target.write(s), flush: () => target.flush() };
+          const target = fileOut(opts.output, to === 'jsonl' ? 'utf8' : 'latin1');
+          const out: TextOut = target;
           try {
             if (from === 'rdb') await dumpRdb(input, to, {}, out, progress);
             else if (to === 'resp') await jsonlToResp(input, out);

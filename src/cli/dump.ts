@@ -4,7 +4,7 @@ import { globMatch } from '../engine/glob.js';
 import { keyToCommands } from '../persistence/aof/rewrite-commands.js';
 import { AtomicFileWriter } from '../persistence/io/atomic-file.js';
 import { FormatError } from '../persistence/io/errors.js';
-import { bytesToJson, valueToJson } from '../persistence/rdb/json.js';
+import { bytesToJson, bytesToJsonText, valueToJsonText } from '../persistence/rdb/json.js';
 import { readRdbFile } from '../persistence/rdb/reader.js';
 import type { RdbKeyInfo } from '../persistence/rdb/types.js';
 import { collectKeys, type RdbValue } from '../persistence/rdb/value.js';
@@ -29,16 +29,11 @@ export interface TextOut {
 }
 
 export function keyToJsonLine(info: RdbKeyInfo, value: RdbValue): string {
-  const o: Record<string, unknown> = {
-    db: info.db,
-    key: bytesToJson(info.key),
-    type: info.type,
-    expireAt: info.expireAt,
-    value: valueToJson(value),
-  };
-  if (info.idle !== null) o['idle'] = info.idle;
-  if (info.freq !== null) o['freq'] = info.freq;
-  return JSON.stringify(o);
+  // Built as text: this is the dump's hot path, and the shape is fixed (see json.ts).
+  let line = `{"db":${info.db},"key":${bytesToJsonText(info.key)},"type":"${info.type}","expireAt":${info.expireAt},"value":${valueToJsonText(value)}`;
+  if (info.idle !== null) line += `,"idle":${info.idle}`;
+  if (info.freq !== null) line += `,"freq":${info.freq}`;
+  return line + '}';
 }
 
 function quote(b: Bytes): string {
@@ -170,7 +165,7 @@ function parseType(v: string): string {
 }
 
 /** A TextOut over a file written atomically (temp, fsync, rename). */
-export function fileOut(path: string): TextOut & { commit(): void; abort(): void } {
+export function fileOut(path: string, encoding: 'latin1' | 'utf8' = 'latin1'): TextOut & { commit(): void; abort(): void } {
   const w = new AtomicFileWriter(path);
   let parts: string[] = [];
   let size = 0;
@@ -181,7 +176,7 @@ export function fileOut(path: string): TextOut & { commit(): void; abort(): void
       if (size > 1 << 20) this.flush();
     },
     flush() {
-      if (parts.length) w.write(Buffer.from(parts.join(''), 'latin1'));
+      if (parts.length) w.write(Buffer.from(parts.join(''), encoding));
       parts = [];
       size = 0;
     },
@@ -195,7 +190,6 @@ export function fileOut(path: string): TextOut & { commit(): void; abort(): void
   };
 }
 
-/** Text meant for a terminal or JSON consumer: encode what we built as UTF-8 where it is text. */
 export function dumpCommand(io: CliIO, result: { code: number }): Command {
   return new Command('dump')
     .description('print the keys of an RDB file as JSON lines, JSON, RESP commands or text')
@@ -212,32 +206,29 @@ export function dumpCommand(io: CliIO, result: { code: number }): Command {
         type: opts.type,
         match: opts.match === undefined ? undefined : Buffer.from(opts.match, 'utf8').toString('latin1'),
       };
-      // JSON and text are UTF-8 documents; RESP carries raw bytes.
-      const encodeText = opts.format !== 'resp';
-      const toBytes = (s: string) => (encodeText ? Buffer.from(s, 'utf8').toString('latin1') : s);
+      // JSON and text are UTF-8 documents built as JS strings; RESP carries raw bytes.
+      const encoding = opts.format === 'resp' ? 'latin1' : 'utf8';
       const progress = new Progress(io.stderr, `reading ${file}`);
       if (opts.output) {
-        const target = fileOut(opts.output);
-        const out: TextOut = { write: (s) => target.write(toBytes(s)), flush: () => target.flush() };
+        const out = fileOut(opts.output, encoding);
         try {
           await dumpRdb(file, opts.format, filter, out, progress);
-          target.commit();
+          out.commit();
           result.code = EXIT_VALID;
         } catch (e) {
-          target.abort();
+          out.abort();
           if (!(e instanceof FormatError)) throw e;
           io.stderr.write(`redscope: ${describeFormatError(file, e)}\n`);
           result.code = EXIT_INVALID;
         }
         return;
       }
-      const sink = new StreamSink(io.stdout);
-      const out: TextOut = { write: (s) => sink.write(toBytes(s)), flush: () => sink.flush() };
+      const out = new StreamSink(io.stdout, 1 << 16, encoding);
       try {
         await dumpRdb(file, opts.format, filter, out, progress);
         result.code = EXIT_VALID;
       } catch (e) {
-        await sink.flush();
+        await out.flush();
         if (!(e instanceof FormatError)) throw e;
         io.stderr.write(`redscope: ${describeFormatError(file, e)}\n`);
         result.code = EXIT_INVALID;

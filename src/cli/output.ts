@@ -12,6 +12,8 @@ export class StreamSink implements Sink {
   constructor(
     private readonly stream: NodeJS.WritableStream,
     private readonly limit = 1 << 16,
+    /** latin1 for engine byte strings; utf8 for text built as JS strings (JSON). */
+    private readonly encoding: 'latin1' | 'utf8' = 'latin1',
   ) {
     stream.on('error', (e: NodeJS.ErrnoException) => {
       // The reader went away (e.g. `| head`): stop writing, as redis-cli ignores SIGPIPE.
@@ -33,7 +35,7 @@ export class StreamSink implements Sink {
     this.parts = [];
     this.size = 0;
     if (this.broken || data.length === 0) return;
-    const ok = this.stream.write(Buffer.from(data, 'latin1'));
+    const ok = this.stream.write(Buffer.from(data, this.encoding));
     if (!ok) return new Promise<void>((resolve) => this.stream.once('drain', () => resolve()));
   }
 

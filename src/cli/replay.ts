@@ -24,7 +24,7 @@ function parseVersion(v: string): RdbWriteVersion {
 
 /** Writes the engine's dataset as JSON lines (the dump format), atomically. */
 function writeJsonLines(engine: Engine, out: string): number {
-  const target = fileOut(out);
+  const target = fileOut(out, 'utf8');
   let keys = 0;
   try {
     for (const db of engine.dbs) {
@@ -32,7 +32,7 @@ function writeJsonLines(engine: Engine, out: string): number {
         const info = {
           db: db.id, key, rdbType: 0, type: o.type, expireAt: db.expires.get(key) ?? null, idle: null, freq: null, offset: 0,
         };
-        target.write(Buffer.from(keyToJsonLine(info, objectToValue(o)) + '\n', 'utf8').toString('latin1'));
+        target.write(keyToJsonLine(info, objectToValue(o)) + '\n');
         keys++;
       }
     }

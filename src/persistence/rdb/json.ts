@@ -40,6 +40,41 @@ export function bytesToJson(b: Bytes): JsonBytes {
   }
 }
 
+/** JSON text of a byte string as bytesToJson would serialise it, without building objects. */
+export function bytesToJsonText(b: Bytes): string {
+  // One pass: plain ASCII with nothing to escape (the usual key or value) is quoted as is.
+  for (let i = 0; i < b.length; i++) {
+    const c = b.charCodeAt(i);
+    if (c > 0x7f) return JSON.stringify(bytesToJson(b));
+    if (c < 0x20 || c === 0x22 || c === 0x5c) return JSON.stringify(b.length > i ? bytesToJson(b) : b);
+  }
+  return '"' + b + '"';
+}
+
+/** valueToJson's JSON text, built directly for the common types (the dump's hot path). */
+export function valueToJsonText(v: RdbValue): string {
+  switch (v.type) {
+    case 'string':
+      return bytesToJsonText(v.value);
+    case 'list':
+      return '[' + v.items.map(bytesToJsonText).join(',') + ']';
+    case 'set':
+      return '[' + v.members.map(bytesToJsonText).join(',') + ']';
+    case 'zset':
+      return '[' + v.entries.map(([m, sc]) => `[${bytesToJsonText(m)},${JSON.stringify(scoreJson(sc))}]`).join(',') + ']';
+    case 'hash':
+      return (
+        '[' +
+        v.entries
+          .map(([f, val, ttl]) => `[${bytesToJsonText(f)},${bytesToJsonText(val)}${ttl === null ? '' : `,${ttl}`}]`)
+          .join(',') +
+        ']'
+      );
+    default:
+      return JSON.stringify(valueToJson(v));
+  }
+}
+
 export function bytesFromJson(j: unknown, where: string): Bytes {
   if (typeof j === 'string') {
     for (let i = 0; i < j.length; i++) {
