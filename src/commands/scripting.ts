@@ -11,6 +11,9 @@ const KEYS_GT_ARGS = new ErrorReply("ERR Number of keys can't be greater than nu
 const KEYS_NEGATIVE = new ErrorReply("ERR Number of keys can't be negative");
 const FLUSH_OPTION = new ErrorReply('ERR SCRIPT FLUSH only support SYNC|ASYNC option');
 const NOTBUSY = new ErrorReply('NOTBUSY No scripts in execution right now.');
+const UNKILLABLE = new ErrorReply(
+  'UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.',
+);
 /** The Lua debugger (LDB) needs an interactive client; redscope has none. */
 const DEBUG_UNSUPPORTED = new ErrorReply('ERR SCRIPT DEBUG is not supported by redscope');
 const DEBUG_OPTION = new ErrorReply('ERR Use SCRIPT DEBUG YES/SYNC/NO');
@@ -128,8 +131,11 @@ export const scriptingCommands: HandlerMap = {
     scriptHost(ctx.engine).flush();
     return OK;
   },
-  'script|kill'() {
-    return NOTBUSY;
+  'script|kill'(ctx) {
+    const r = scriptHost(ctx.engine).kill();
+    if (r === 'notbusy') return NOTBUSY;
+    if (r === 'unkillable') return UNKILLABLE;
+    return OK;
   },
   'script|debug'(_ctx, argv) {
     const m = argv[2]!.toLowerCase();

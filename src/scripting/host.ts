@@ -34,7 +34,14 @@ interface RunContext {
   ctx: Session;
   readonly: boolean;
   resp: 2 | 3;
+  /** mstime() when the script started (busy-reply-threshold counts from here). */
+  start: number;
+  /** engine.dirty at the start: a script that wrote cannot be killed (UNKILLABLE). */
+  dirtyAtStart: number;
+  killRequested: boolean;
 }
+
+export type KillResult = 'killed' | 'notbusy' | 'unkillable';
 
 /**
  * Redis's scripting engine for one Engine: the script cache (SCRIPT LOAD / EVAL bodies by
@@ -55,6 +62,27 @@ export class ScriptHost {
 
   get running(): boolean {
     return this.run !== null;
+  }
+
+  /**
+   * Called (synchronously, from inside the running script, about every 100k Lua instructions)
+   * once the script has run longer than busy-reply-threshold. A front end that can notice a
+   * SCRIPT KILL or Ctrl-C meanwhile calls kill() from here.
+   */
+  onBusy: ((host: ScriptHost, elapsedMs: number) => void) | null = null;
+
+  /** How long the running script has run, or -1. */
+  elapsed(): number {
+    return this.run ? this.engine.mstime() - this.run.start : -1;
+  }
+
+  /** SCRIPT KILL: stops a running script that has not written. */
+  kill(): KillResult {
+    const run = this.run;
+    if (!run) return 'notbusy';
+    if (this.engine.dirty !== run.dirtyAtStart) return 'unkillable';
+    run.killRequested = true;
+    return 'killed';
   }
 
   /** Compiles and caches `body`; returns its sha, or the compile error reply. */
@@ -85,7 +113,9 @@ export class ScriptHost {
     const saved = this.run;
     const savedDb = ctx.dbIndex;
     const savedInScript = ctx.inScript;
-    this.run = { ctx, readonly, resp: 2 };
+    this.run = {
+      ctx, readonly, resp: 2, start: this.engine.mstime(), dirtyAtStart: this.engine.dirty, killRequested: false,
+    };
     ctx.inScript = true;
     let out: string;
     try {
@@ -108,6 +138,7 @@ export class ScriptHost {
     const run = this.run;
     const c = msg.charCodeAt(0);
     if (c === 67 /* C */ && run) return this.command(run, msg);
+    if (c === 75 /* K */) return run ? this.check(run) : '';
     if (c === 72 /* H */) return sha1hex(msg.slice(1));
     if (c === 74 /* J */) {
       try {
@@ -135,6 +166,17 @@ export class ScriptHost {
       return null;
     }
     return null;
+  }
+
+  /** The count hook's question: has the script been killed? */
+  private check(run: RunContext): string {
+    if (!run.killRequested && this.onBusy) {
+      const elapsed = this.engine.mstime() - run.start;
+      if (elapsed >= this.engine.config.busyReplyThreshold) this.onBusy(this, elapsed);
+    }
+    // Sticky until the script ends: a pcall in the script may catch the error once.
+    if (run.killRequested) return 'k';
+    return '';
   }
 
   /** A redis.call / redis.pcall: parse argv, scriptCall's checks, run, encode the reply. */

@@ -23,7 +23,7 @@ local type, tostring, tonumber, select, error, rawget, rawset, next = type, tost
 local base_pcall, setmetatable, getmetatable, setfenv, getfenv, loadstring = pcall, setmetatable, getmetatable, setfenv, getfenv, loadstring
 local newproxy = newproxy
 local sformat, ssub, sfind, sbyte, concat = string.format, string.sub, string.find, string.byte, table.concat
-local dbg_getinfo, dbg_setmetatable = debug.getinfo, debug.setmetatable
+local dbg_getinfo, dbg_setmetatable, dbg_sethook = debug.getinfo, debug.setmetatable, debug.sethook
 local os_clock = os.clock
 local xpcall, collectgarbage, sgsub = xpcall, collectgarbage, string.gsub
 local G = _G
@@ -471,8 +471,30 @@ cmsgpack_lib.unpack = cfunction(function(s)
   return f()
 end)
 
+-- coroutine: Lua-level hooks are per thread in 5.1 (Redis's C hook is inherited), so
+-- coroutines made by scripts get the count hook here.
+local cocreate, coresume = coroutine.create, coroutine.resume
+local count_hook_ref
+local coroutine_lib = {}
+for k, v in pairs(coroutine) do coroutine_lib[k] = v end
+coroutine_lib.create = function(f)
+  local co = cocreate(f)
+  dbg_sethook(co, count_hook_ref, '', 100000)
+  return co
+end
+-- auxwrap: a C function (here a trampoline, so the script's frame and position stay).
+local function wrap_result(ok, ...)
+  if ok then return ... end
+  error((...), 0)
+end
+coroutine_lib.wrap = function(f)
+  local co = coroutine_lib.create(f)
+  return cfunction(function(...) return wrap_result(coresume(co, ...)) end)
+end
+
 local libs = {}
-for _, name in ipairs({'string', 'table', 'coroutine'}) do libs[name] = G[name] end
+for _, name in ipairs({'string', 'table'}) do libs[name] = G[name] end
+libs.coroutine = coroutine_lib
 libs.math = math_lib
 libs.bit = bit_lib
 libs.cjson = cjson_lib
@@ -643,6 +665,29 @@ end
 
 local scripts = {}
 
+-- luaMaskCountHook: every 100000 instructions ask the host whether the script was killed
+-- (SCRIPT KILL, or the front end's busy handler). Once killed, the hook fires on every line so
+-- a pcall in the script cannot swallow the kill.
+local KILLED = 'ERR Script killed by user with SCRIPT KILL...'
+-- Raise only in the script's own code: the host's functions (source '=redis_host') must not
+-- be interrupted half way.
+local function in_script()
+  local i = dbg_getinfo(3, 'S')
+  return i ~= nil and i.source ~= '=redis_host'
+end
+local function line_hook()
+  if in_script() then error({err = KILLED}) end
+end
+local function count_hook()
+  send('K')
+  if recv() == 'k' then
+    dbg_sethook(line_hook, 'l')
+    if in_script() then error({err = KILLED}) end
+  end
+end
+
+count_hook_ref = count_hook
+
 local function run(f, nk, args)
   local keys, argv = {}, {}
   for i = 1, nk do keys[i] = args[i] end
@@ -650,7 +695,9 @@ local function run(f, nk, args)
   current.KEYS = keys
   current.ARGV = argv
   resp = 2
+  dbg_sethook(count_hook, '', 100000)
   local ok, r = xpcall(f, handler)
+  dbg_sethook()
   current.KEYS = nil
   current.ARGV = nil
   if not ok then

@@ -146,3 +146,19 @@ describe('cmsgpack against real redis', () => {
     ]);
   });
 });
+
+describe('coroutines against real redis', () => {
+  it('resume, yield, wrap and their errors', async () => {
+    await evals([
+      "coroutine.wrap(function() error('x') end)()",
+      "local f = coroutine.wrap(function() error('x') end) f()",
+      "return coroutine.wrap(function() error({err='T'}) end)()",
+      'local co = coroutine.create(function(a) local b = coroutine.yield(a + 1) return b * 2 end) local _, x = coroutine.resume(co, 1) local _, y = coroutine.resume(co, 10) return {x, y, coroutine.status(co)}',
+      "return {coroutine.resume(coroutine.create(function() error('y') end))}",
+      'local f = coroutine.wrap(function() coroutine.yield(1) coroutine.yield(2) end) return {f(), f(), type(f)}',
+      'local f = coroutine.wrap(function() return redis.call(\'incr\', \'c\') end) return f()',
+      "return type(coroutine.running())",
+      "local f = coroutine.wrap(function() end) f() f()",
+    ]);
+  });
+});
