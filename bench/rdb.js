@@ -33,9 +33,9 @@ async function makeRdb(file) {
   try {
     const c = await server.client();
     // ~55% of the bytes in plain strings, the rest in collections of every encoding.
-    const strings = Math.round(targetMb * 6500);
+    const strings = Math.round(targetMb * 9400);
     await c.call('DEBUG', 'POPULATE', String(strings), 'str', '64');
-    const units = Math.round(targetMb * 12);
+    const units = Math.round(targetMb * 17);
     for (let u = 0; u < units; u++) {
       const cmds = [];
       for (let i = 0; i < 40; i++) {
