@@ -678,15 +678,18 @@ end
 local function line_hook()
   if in_script() then error({err = KILLED}) end
 end
+local line_mode = false
 local function count_hook()
   send('K')
   if recv() == 'k' then
+    line_mode = true
     dbg_sethook(line_hook, 'l')
     if in_script() then error({err = KILLED}) end
   end
 end
 
 count_hook_ref = count_hook
+dbg_sethook(count_hook, '', 100000)
 
 local function run(f, nk, args)
   local keys, argv = {}, {}
@@ -695,9 +698,12 @@ local function run(f, nk, args)
   current.KEYS = keys
   current.ARGV = argv
   resp = 2
-  dbg_sethook(count_hook, '', 100000)
+  -- The count hook stays set on the main thread; a killed script left it in line mode.
+  if line_mode then
+    line_mode = false
+    dbg_sethook(count_hook, '', 100000)
+  end
   local ok, r = xpcall(f, handler)
-  dbg_sethook()
   current.KEYS = nil
   current.ARGV = nil
   if not ok then
