@@ -284,8 +284,11 @@ function decodeResult(s: string, p: number): { value: Reply; next: number } {
       if (c === 'S') return { value: new StatusReply(text), next };
       if (c === 'B') return { value: new BigNumberReply(text), next };
       if (c === 'V') {
-        const body = decodeResult(s, next);
-        return { value: new VerbatimReply(text, body.value as string), next: body.next };
+        // format, then the text as a second 'V' token
+        const nl2 = s.indexOf('\n', next);
+        const len2 = Number(s.slice(next + 1, nl2));
+        const body = s.slice(nl2 + 1, nl2 + 1 + len2);
+        return { value: new VerbatimReply(text, body), next: nl2 + 1 + len2 };
       }
       // {err=...} is replied as "-%s": the message exactly as the script gave it.
       return { value: new ErrorReply(text), next };

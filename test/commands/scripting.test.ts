@@ -247,6 +247,40 @@ describe('EVAL against real redis: calling commands', () => {
     await d.do('EVAL', 'return 1');
   });
 
+  it('RESP3 clients and redis.setresp(3) conversions', async () => {
+    await d.do('HELLO', '3');
+    await evals([
+      ['return nil'],
+      ['return true'],
+      ['return false'],
+      ['return {1, 2, {3}}'],
+      ["return {double=3.25}"],
+      ["return {map={a=1}}"],
+      ["return {set={x=true}}"],
+      ["return {big_number='123456789012345678901234567890'}"],
+      ["return {verbatim_string={format='txt', string='hello'}}"],
+      ["redis.setresp(3) return true"],
+      ["redis.setresp(3) return false"],
+      ["redis.setresp(3) return redis.call('get', 'nokey')"],
+      ["redis.setresp(3) redis.call('hset', 'h', 'a', '1') return redis.call('hgetall', 'h')"],
+      ["redis.setresp(3) redis.call('sadd', 's', 'm') return redis.call('smembers', 's')"],
+      ["redis.setresp(3) redis.call('zadd', 'z', 2.5, 'a') return redis.call('zscore', 'z', 'a')"],
+      ["redis.setresp(3) redis.call('zadd', 'z', 2.5, 'a') return redis.call('zrange', 'z', 0, -1, 'withscores')"],
+      ["redis.setresp(3) return redis.call('exists', 'nokey')"],
+      ["redis.call('hset', 'h2', 'a', '1') return redis.call('hgetall', 'h2')"],
+    ]);
+    await d.do('HELLO', '2');
+    await evals([
+      ["return {double=3.25}"],
+      ["return {map={a=1}}"],
+      ["return {set={x=true}}"],
+      ["return {big_number='1234'}"],
+      ["redis.setresp(3) return true"],
+      ["redis.setresp(3) return false"],
+      ["redis.setresp(3) return {double=0.5}"],
+    ]);
+  });
+
   it('read-only scripts', async () => {
     await d.do('SET', 'k', 'v');
     await d.do('EVAL_RO', "return redis.call('get', KEYS[1])", '1', 'k');
