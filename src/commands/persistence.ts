@@ -3,12 +3,17 @@ import path from 'node:path';
 import { ErrorReply, OK, StatusReply } from '../engine/reply.js';
 import type { Session } from '../engine/session.js';
 import { saveEngineRdb, serializeEngine } from '../persistence/rdb/save.js';
+import { attachAof } from '../persistence/aof/writer.js';
 import type { HandlerMap } from './table.js';
 
 /** SAVE / BGSAVE (rdb.c). The engine writes RDB 11, as Redis 7.2 does. */
 
 const BGSAVE_IN_PROGRESS = new ErrorReply('ERR Background save already in progress');
 const BGSAVE_STARTED = new StatusReply('Background saving started');
+const AOFRW_IN_PROGRESS = new ErrorReply('ERR Background append only file rewriting already in progress');
+const AOFRW_SCHEDULED = new StatusReply('Background append only file rewriting scheduled');
+const AOFRW_STARTED = new StatusReply('Background append only file rewriting started');
+const AOFRW_FAILED = new ErrorReply("ERR Can't execute an AOF background rewriting. Please check the server logs for more information.");
 
 function saved(ctx: Session, dirtyAtStart: number): void {
   const e = ctx.engine;
@@ -62,5 +67,20 @@ export const persistenceCommands: HandlerMap = {
       }
     })();
     return BGSAVE_STARTED;
+  },
+
+  /** bgrewriteaofCommand (aof.c): works with the AOF off too (a new base in appenddirname). */
+  bgrewriteaof(ctx) {
+    const w = attachAof(ctx.engine);
+    switch (w.bgrewrite(ctx.inExec)) {
+      case 'in-progress':
+        return AOFRW_IN_PROGRESS;
+      case 'scheduled':
+        return AOFRW_SCHEDULED;
+      case 'started':
+        return AOFRW_STARTED;
+      default:
+        return AOFRW_FAILED;
+    }
   },
 };

@@ -1,0 +1,314 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Bytes } from '../../../src/engine/bytes.js';
+import { datasetDigest, digestHex } from '../../../src/engine/digest.js';
+import { Engine } from '../../../src/engine/engine.js';
+import { StatusReply, type Reply } from '../../../src/engine/reply.js';
+import { replayAof } from '../../../src/persistence/aof/load.js';
+import { parseManifest } from '../../../src/persistence/aof/manifest.js';
+import { openPersistence } from '../../../src/persistence/aof/open.js';
+import { aofInfoFields, getAofWriter } from '../../../src/persistence/aof/writer.js';
+import { startRealRedis } from '../../../src/testing/real-redis.js';
+
+const ROOT = path.resolve(__dirname, '../../..');
+let tmp: string;
+let n = 0;
+
+beforeAll(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'redscope-aofw-'));
+});
+afterAll(() => {
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+function fresh(): string {
+  const d = path.join(tmp, `c${n++}`);
+  fs.mkdirSync(d);
+  return d;
+}
+
+function engineWith(config: Partial<Engine['config']> = {}): Engine {
+  return new Engine({ timers: false, config: { appendonly: true, appendfsync: 'always', ...config } });
+}
+
+function run(e: Engine, cmds: Bytes[][]): Reply[] {
+  const s = e.createSession();
+  const out = cmds.map((c) => s.execute(c) as Reply);
+  s.close();
+  return out;
+}
+
+const manifestOf = (dir: string) => fs.readFileSync(path.join(dir, 'appendonlydir/appendonly.aof.manifest'), 'latin1');
+
+async function digestOfDir(dir: string): Promise<string> {
+  const e = new Engine({ timers: false });
+  try {
+    await replayAof(path.join(dir, 'appendonlydir'), e);
+    return digestHex(datasetDigest(e, '7.0'));
+  } finally {
+    e.close();
+  }
+}
+
+async function realDigestOfDir(dir: string): Promise<string> {
+  const d = fresh();
+  fs.cpSync(path.join(dir, 'appendonlydir'), path.join(d, 'appendonlydir'), { recursive: true });
+  const server = await startRealRedis(['--dir', d, '--appendonly', 'yes']);
+  try {
+    const c = await server.client();
+    const r = ((await c.call('DEBUG', 'DIGEST')) as StatusReply).text;
+    c.close();
+    return r;
+  } finally {
+    await server.stop();
+  }
+}
+
+const SCRIPT: Bytes[][] = [
+  ['set', 'a', '1'],
+  ['SELECT', '3'],
+  ['SET', 'b', '2'],
+  ['MULTI'],
+  ['SET', 'c', '3'],
+  ['INCR', 'c'],
+  ['EXEC'],
+  ['RPUSH', 'list', 'x', 'y', 'z'],
+  ['HSET', 'h', 'f', 'v', 'g', 'w'],
+  ['SADD', 's', '1', '2', 'three'],
+  ['ZADD', 'z', '1.5', 'm', '2', 'n'],
+  ['INCRBYFLOAT', 'fl', '1.25'],
+  ['SELECT', '0'],
+  ['DEL', 'a', 'nosuch'],
+  ['GET', 'a'],
+  ['SET', 'bin', '\x00\xff\r\n'],
+  ['APPEND', 'bin', 'tail'],
+  ['LPOP', 'nosuch'],
+];
+
+describe('the engine AOF writer', () => {
+  it('a fresh start writes the layout redis 7.0 writes: base 1, incr 1, manifest', async () => {
+    const dir = fresh();
+    const e = engineWith();
+    const p = await openPersistence(e, dir);
+    try {
+      expect(p.from).toBe('none');
+      expect(fs.readdirSync(path.join(dir, 'appendonlydir')).sort()).toEqual([
+        'appendonly.aof.1.base.rdb', 'appendonly.aof.1.incr.aof', 'appendonly.aof.manifest',
+      ]);
+      expect(manifestOf(dir)).toBe('file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n');
+      expect(fs.readFileSync(path.join(dir, 'appendonlydir/appendonly.aof.1.base.rdb')).subarray(0, 9).toString()).toBe('REDIS0010');
+    } finally {
+      p.close();
+      e.close();
+    }
+  });
+
+  it('the incr file has the bytes redis 7.0 writes for the same commands (SELECT, MULTI/EXEC, rewritten argv)', async () => {
+    const server = await startRealRedis(['--appendonly', 'yes', '--appendfsync', 'always']);
+    let theirs: Buffer;
+    try {
+      const c = await server.client();
+      for (const cmd of SCRIPT) await c.call(...cmd);
+      c.close();
+      theirs = fs.readFileSync(path.join(server.dir, 'appendonlydir/appendonly.aof.1.incr.aof'));
+    } finally {
+      await server.stop();
+    }
+    const dir = fresh();
+    const e = engineWith();
+    const p = await openPersistence(e, dir);
+    run(e, SCRIPT);
+    const ours = fs.readFileSync(path.join(dir, 'appendonlydir/appendonly.aof.1.incr.aof'));
+    expect(ours.toString('latin1')).toBe(theirs.toString('latin1'));
+    const expected = digestHex(datasetDigest(e, '7.0'));
+    p.close();
+    e.close();
+    expect(await realDigestOfDir(dir)).toBe(expected);
+  });
+
+  it('aof-timestamp-enabled: a #TS: annotation before the SELECT when the second changes', async () => {
+    let now = 1_700_000_000_000;
+    const dir = fresh();
+    const e = new Engine({ timers: false, clock: () => now, config: { appendonly: true, appendfsync: 'always', aofTimestampEnabled: true } });
+    const p = await openPersistence(e, dir);
+    run(e, [['SET', 'a', '1'], ['SET', 'b', '2']]);
+    now += 1500;
+    run(e, [['SET', 'c', '3']]);
+    p.close();
+    e.close();
+    const text = fs.readFileSync(path.join(dir, 'appendonlydir/appendonly.aof.1.incr.aof'), 'latin1');
+    expect(text).toBe(
+      '#TS:1700000000\r\n*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n' +
+        '*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$1\r\n2\r\n' +
+        '#TS:1700000001\r\n*3\r\n$3\r\nSET\r\n$1\r\nc\r\n$1\r\n3\r\n',
+    );
+  });
+
+  it('restart: the AOF is loaded (not the RDB), a torn tail is cut, appending goes on', async () => {
+    const dir = fresh();
+    let e = engineWith();
+    let p = await openPersistence(e, dir);
+    run(e, [['SET', 'k', 'v'], ['RPUSH', 'l', 'a', 'b']]);
+    run(e, [['SAVE']]);
+    run(e, [['SET', 'after-save', '1']]);
+    p.close();
+    e.close();
+    const incr = path.join(dir, 'appendonlydir/appendonly.aof.1.incr.aof');
+    const good = fs.statSync(incr).size;
+    fs.appendFileSync(incr, '*3\r\n$3\r\nSET\r\n$4\r\ntorn');
+    e = engineWith();
+    p = await openPersistence(e, dir);
+    expect(p.from).toBe('aof');
+    expect(fs.statSync(incr).size).toBe(good);
+    expect(run(e, [['GET', 'after-save'], ['LRANGE', 'l', '0', '-1']])).toEqual(['1', ['a', 'b']]);
+    run(e, [['SET', 'more', 'x']]);
+    const digest = digestHex(datasetDigest(e, '7.0'));
+    p.close();
+    e.close();
+    expect(await digestOfDir(dir)).toBe(digest);
+    expect(await realDigestOfDir(dir)).toBe(digest);
+    // appendonly no: the RDB (from SAVE) is what loads.
+    const e2 = new Engine({ timers: false });
+    const p2 = await openPersistence(e2, dir);
+    expect(p2.from).toBe('rdb');
+    expect(run(e2, [['GET', 'after-save'], ['GET', 'k']])).toEqual([null, 'v']);
+    p2.close();
+    e2.close();
+  });
+
+  it('an old single appendonly.aof in dir is moved into appendonlydir (aofUpgradePrepare)', async () => {
+    const dir = fresh();
+    fs.copyFileSync(path.join(ROOT, 'fixtures/aof/single.aof'), path.join(dir, 'appendonly.aof'));
+    const e = engineWith();
+    const p = await openPersistence(e, dir);
+    expect(p.from).toBe('aof');
+    expect(fs.existsSync(path.join(dir, 'appendonly.aof'))).toBe(false);
+    expect(manifestOf(dir)).toBe('file appendonly.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n');
+    const d = digestHex(datasetDigest(e, '7.0'));
+    p.close();
+    e.close();
+    expect(await realDigestOfDir(dir)).toBe(d);
+  });
+
+  it('BGREWRITEAOF: started, new base and incr (seq+1), old files removed; INFO fields', async () => {
+    const dir = fresh();
+    const e = engineWith({ appendfsync: 'everysec' });
+    const p = await openPersistence(e, dir);
+    const s = e.createSession();
+    for (let i = 0; i < 200; i++) s.execute(['INCR', `n${i % 10}`]);
+    s.execute(['SELECT', '5']);
+    s.execute(['SET', 'five', '5']);
+    expect(s.execute(['BGREWRITEAOF'])).toEqual(new StatusReply('Background append only file rewriting started'));
+    expect(String((s.execute(['BGREWRITEAOF']) as { message?: string }).message)).toBe(
+      'ERR Background append only file rewriting already in progress',
+    );
+    // Writes during the rewrite land in the new incr file.
+    s.execute(['SET', 'during', 'rewrite']);
+    expect(aofInfoFields(e).main.find(([k]) => k === 'aof_rewrite_in_progress')?.[1]).toBe(1);
+    await getAofWriter(e)!.waitRewrite();
+    s.execute(['SET', 'after', 'rewrite']);
+    expect(manifestOf(dir)).toBe('file appendonly.aof.2.base.rdb seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n');
+    expect(fs.readdirSync(path.join(dir, 'appendonlydir')).sort()).toEqual([
+      'appendonly.aof.2.base.rdb', 'appendonly.aof.2.incr.aof', 'appendonly.aof.manifest',
+    ]);
+    const info = Object.fromEntries([...aofInfoFields(e).main, ...aofInfoFields(e).enabled]);
+    expect(info).toMatchObject({ aof_enabled: 1, aof_rewrite_in_progress: 0, aof_rewrites: 1, aof_last_bgrewrite_status: 'ok' });
+    expect(Object.keys(info)).toEqual([
+      'aof_enabled', 'aof_rewrite_in_progress', 'aof_rewrite_scheduled', 'aof_last_rewrite_time_sec',
+      'aof_current_rewrite_time_sec', 'aof_last_bgrewrite_status', 'aof_rewrites', 'aof_rewrites_consecutive_failures',
+      'aof_last_write_status', 'aof_last_cow_size', 'aof_current_size', 'aof_base_size', 'aof_pending_rewrite',
+      'aof_buffer_length', 'aof_pending_bio_fsync', 'aof_delayed_fsync',
+    ]);
+    const digest = digestHex(datasetDigest(e, '7.0'));
+    s.close();
+    p.close();
+    e.close();
+    expect(await digestOfDir(dir)).toBe(digest);
+    expect(await realDigestOfDir(dir)).toBe(digest);
+  });
+
+  it('CONFIG SET appendonly yes at runtime starts with a rewrite; no stops appending', async () => {
+    const dir = fresh();
+    const e = new Engine({ timers: false });
+    const p = await openPersistence(e, dir);
+    const s = e.createSession();
+    s.execute(['SET', 'before', '1']);
+    expect(fs.existsSync(path.join(dir, 'appendonlydir'))).toBe(false);
+    expect(s.execute(['CONFIG', 'SET', 'appendonly', 'yes'])).toEqual(new StatusReply('OK'));
+    s.execute(['SET', 'while', 'rewriting']);
+    await getAofWriter(e)!.waitRewrite();
+    expect(getAofWriter(e)!.state).toBe('on');
+    s.execute(['SET', 'after', '1']);
+    expect(manifestOf(dir)).toBe('file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n');
+    const digest = digestHex(datasetDigest(e, '7.0'));
+    expect(await digestOfDir(dir)).toBe(digest);
+    s.execute(['CONFIG', 'SET', 'appendonly', 'no']);
+    expect(getAofWriter(e)!.state).toBe('off');
+    s.execute(['SET', 'not', 'logged']);
+    expect(await digestOfDir(dir)).toBe(digest);
+    s.close();
+    p.close();
+    e.close();
+    expect(await realDigestOfDir(dir)).toBe(digest);
+  });
+});
+
+describe('durability: appendfsync always survives kill -9', () => {
+  it('every acknowledged write is found after each of 50 SIGKILLs', async () => {
+    const child = path.join(__dirname, 'durability-child.mjs');
+    expect(fs.existsSync(path.join(ROOT, 'dist/persistence/aof/open.js')), 'build dist/ first (npm run build)').toBe(true);
+    const dir = fresh();
+    let next = 0;
+    let rng = 12345;
+    const rand = (k: number) => {
+      rng = (rng * 1103515245 + 12345) & 0x7fffffff;
+      return rng % k;
+    };
+    const acked = new Set<number>();
+    for (let round = 0; round < 50; round++) {
+      const rewriteAt = round % 6 === 3 ? next + 5 + rand(30) : -1;
+      const proc = spawn(process.execPath, [child, dir, String(next), String(rewriteAt)], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      let err = '';
+      proc.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      const exited = new Promise<void>((resolve) => proc.on('exit', () => resolve()));
+      await new Promise<void>((resolve) => {
+        let killed = false;
+        proc.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          if (!killed && out.startsWith('ready')) {
+            killed = true;
+            setTimeout(() => {
+              proc.kill('SIGKILL');
+              resolve();
+            }, 5 + rand(60));
+          }
+        });
+        proc.on('exit', () => resolve());
+      });
+      await exited;
+      expect(err, `round ${round} child stderr`).toBe('');
+      const lines = out.split('\n');
+      lines.pop(); // a line cut by the kill is not an acknowledgement
+      expect(lines[0]).toMatch(/^ready \d+$/);
+      for (const l of lines.slice(1)) acked.add(Number(l));
+      // What a restart loads holds every acknowledged write.
+      const e = new Engine({ timers: false });
+      try {
+        await replayAof(path.join(dir, 'appendonlydir'), e);
+        const db = e.dbs[0]!;
+        const missing = [...acked].filter((i) => !db.dict.has(`k:${i}`));
+        expect(missing, `round ${round}`).toEqual([]);
+        const counter = Number(run(e, [['GET', 'acked']])[0] ?? 0);
+        expect(counter).toBeGreaterThanOrEqual(acked.size);
+      } finally {
+        e.close();
+      }
+      next = Math.max(next, ...acked) + 1;
+    }
+    expect(acked.size).toBeGreaterThan(100);
+  }, 60000);
+});
