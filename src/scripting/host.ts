@@ -18,6 +18,7 @@ import { formatDouble } from '../resp/double.js';
 import type { CommandEntry } from '../commands/table.js';
 import { bitop, CjsonError, cjsonDecodeToLua, msgpackFromTokens, msgpackToLua } from './cjson.js';
 import { LuaState } from './lua.js';
+import { type StructArg, StructError, structPack, structSize, structUnpack } from './struct.js';
 
 /** Errors scriptCall (script.c) gives a command a script runs; Lua adds ERR / script info. */
 const UNKNOWN_COMMAND = '-ERR Unknown Redis command called from script';
@@ -149,6 +150,7 @@ export class ScriptHost {
       }
     }
     if (c === 77 /* M */) return msgpackFromTokens(msg.slice(1));
+    if (c === 83 /* S */) return structMessage(msg);
     if (c === 85 /* U */) {
       try {
         return `O${msgpackToLua(msg.slice(1))}`;
@@ -329,4 +331,44 @@ export function scriptHost(engine: Engine): ScriptHost {
   let h = hosts.get(engine);
   if (!h) hosts.set(engine, (h = new ScriptHost(engine)));
   return h;
+}
+
+/** 'S' <op> <args>: struct.pack ('p'), struct.unpack ('u'), struct.size ('z'). */
+function structMessage(msg: string): string {
+  const op = msg[1];
+  const fn = op === 'p' ? 'pack' : op === 'u' ? 'unpack' : 'size';
+  const args: StructArg[] = [];
+  let p = 2;
+  while (p < msg.length) {
+    const tag = msg[p];
+    const nl = msg.indexOf('\n', p);
+    if (tag === 's') {
+      const len = Number(msg.slice(p + 1, nl));
+      args.push({ s: msg.slice(nl + 1, nl + 1 + len) });
+      p = nl + 1 + len;
+    } else {
+      const text = msg.slice(p + 1, nl);
+      args.push(tag === 'n' ? { n: Number(text) } : { t: text });
+      p = nl + 1;
+    }
+  }
+  try {
+    const f = args[0];
+    if (!f || (!('s' in f) && !('n' in f))) {
+      throw new StructError(`bad argument #1 to '${fn}' (string expected, got ${f ? (f as { t: string }).t : 'no value'})`);
+    }
+    const fmt = 's' in f ? f.s : String(f.n);
+    if (op === 'p') return `O${structPack(fmt, args.slice(1))}`;
+    if (op === 'z') return `O${structSize(fmt)}`;
+    const d = args[1];
+    if (!d || (!('s' in d) && !('n' in d))) {
+      throw new StructError(`bad argument #2 to 'unpack' (string expected, got ${d ? (d as { t: string }).t : 'no value'})`);
+    }
+    const data = 's' in d ? d.s : String(d.n);
+    const start = args[2] && 'n' in args[2] ? Math.trunc(args[2].n) : 1;
+    return `O${structUnpack(fmt, data, start)}`;
+  } catch (e) {
+    if (e instanceof StructError) return `E${e.message}`;
+    throw e;
+  }
 }

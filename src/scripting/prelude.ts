@@ -492,6 +492,32 @@ coroutine_lib.wrap = function(f)
   return cfunction(function(...) return wrap_result(coresume(co, ...)) end)
 end
 
+-- struct (lua_struct.c): the arguments go to the host, which packs / unpacks.
+local function struct_call(op, ...)
+  local n = select('#', ...)
+  local parts = {'S', op}
+  for i = 1, n do
+    local a = select(i, ...)
+    local t = type(a)
+    if t == 'string' then parts[#parts + 1] = 's' .. #a .. '\n' .. a
+    elseif t == 'number' then parts[#parts + 1] = 'n' .. sformat('%.17g', a) .. '\n'
+    else parts[#parts + 1] = 't' .. t .. '\n' end
+  end
+  send(concat(parts))
+  local r = recv()
+  if sbyte(r, 1) == 69 then error(ssub(r, 2), 0) end
+  return ssub(r, 2)
+end
+local struct_env = {}
+local struct_lib = {}
+struct_lib.pack = cfunction(function(...) return struct_call('p', ...) end)
+struct_lib.size = cfunction(function(...) return tonumber(struct_call('z', ...)) end)
+struct_lib.unpack = cfunction(function(...)
+  local f = loadstring(struct_call('u', ...), '=struct')
+  setfenv(f, struct_env)
+  return f()
+end)
+
 local libs = {}
 for _, name in ipairs({'string', 'table'}) do libs[name] = G[name] end
 libs.coroutine = coroutine_lib
@@ -499,6 +525,7 @@ libs.math = math_lib
 libs.bit = bit_lib
 libs.cjson = cjson_lib
 libs.cmsgpack = cmsgpack_lib
+libs.struct = struct_lib
 libs.redis = redis
 libs.os = {clock = os_clock}
 -- math.random / randomseed are Redis's own (redisLrand48) in real Redis; not replaced here.

@@ -162,3 +162,47 @@ describe('coroutines against real redis', () => {
     ]);
   });
 });
+
+describe('struct against real redis', () => {
+  it('pack, unpack and size like lua_struct.c', async () => {
+    await evals([
+      "return struct.pack('>I2', 258)",
+      "return struct.pack('<i4 b B', -2, -1, 255)",
+      "return {struct.unpack('>I2', '\\1\\2')}",
+      "return struct.size('>i4 d')",
+      "return struct.pack('s', 'ab')",
+      "return {struct.unpack('s', 'ab\\0cd')}",
+      "return struct.pack('c3', 'abcdef')",
+      "return struct.pack('B c0', 3, 'xyz')",
+      "return {struct.unpack('B c0', '\\3xyz')}",
+      "return struct.pack('d', 1.5)",
+      "return struct.pack('f', 1.5)",
+      "return struct.pack('!4 b i4', 1, 2)",
+      "return struct.pack('x i2', 1)",
+      "return struct.pack('q')",
+      "return struct.pack('i3', 1)",
+      "return struct.pack('i17', 1)",
+      "return struct.pack('i33', 1)",
+      "return {struct.unpack('>i2', '\\255\\254')}",
+      "return {struct.unpack('i4', 'ab')}",
+      "return struct.pack('>l', -1)",
+      "return struct.size('s')",
+      "return struct.size('c0')",
+      "return {struct.unpack('>I2 I2', '\\0\\1\\0\\2', 3)}",
+      "return {struct.unpack('>I2', '\\0\\1\\0\\2', 3)}",
+      "return struct.pack('h', 70000)",
+      "return struct.pack('<I8', 2^53)",
+      "return struct.pack('b', 'x')",
+      "return struct.pack('b', '12')",
+      "return struct.pack('c5', 'ab')",
+      "return struct.pack('!3 i4', 1)",
+      "return {struct.unpack('<d', struct.pack('<d', 0.1))}",
+      "return tostring(struct.unpack('<f', struct.pack('<f', 0.1)))",
+      "return {struct.unpack('c0', 'abc')}",
+      "return {struct.unpack('s', 'abc')}",
+      "return {struct.unpack('>i8', struct.pack('>i8', -5))}",
+      "return struct.pack()",
+      "return struct.unpack('b')",
+    ]);
+  });
+});
