@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { FormatError, TruncatedError } from '../persistence/io/errors.js';
-import { readRdbFile } from '../persistence/rdb/reader.js';
+import { readKeyNameAt, readRdbFile } from '../persistence/rdb/reader.js';
 import type { CliIO } from './main.js';
 import { AofInputError, formatAofReport, isAofPath, verifyAofPath } from '../persistence/aof/check.js';
 import { ensureReadable, EXIT_CANNOT_READ, EXIT_INVALID, EXIT_VALID } from './file-input.js';
@@ -62,13 +62,19 @@ export async function verifyRdb(path: string, progress?: Progress): Promise<Veri
           if (c) report.checksum = { stored: c.stored.toString(16).padStart(16, '0'), computed: c.computed.toString(16).padStart(16, '0'), ok: c.stored === c.computed };
         },
       },
-      { onProgress: (r, t) => progress?.update(r, t) },
+      // Key names are not part of the report: skip building them (errors name the key's offset).
+      { onProgress: (r, t) => progress?.update(r, t), keys: false },
     );
     report.emptyKeysSkipped = parser.emptyKeysSkipped;
     report.valid = true;
   } catch (e) {
     if (!(e instanceof FormatError)) throw e;
-    report.error = { kind: e instanceof TruncatedError ? 'truncated' : 'corrupt', offset: e.offset, message: e.message };
+    let message = e.message;
+    // The check skipped key names for speed: name the key now that it matters.
+    const at = /of the key at offset (\d+)/.exec(message);
+    const name = at ? readKeyNameAt(path, Number(at[1])) : null;
+    if (at && name !== null) message = message.replace(at[0], `of key ${JSON.stringify(name)}`);
+    report.error = { kind: e instanceof TruncatedError ? 'truncated' : 'corrupt', offset: e.offset, message };
   } finally {
     progress?.done();
   }

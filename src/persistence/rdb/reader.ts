@@ -32,6 +32,8 @@ export interface RdbParserOptions {
   checksum?: boolean;
   /** Treat the input as an AOF preamble: stop right after EOF + checksum. */
   preamble?: boolean;
+  /** Build key names (default true). A pure check skips them: errors then name the key's offset. */
+  keys?: boolean;
 }
 
 /**
@@ -49,6 +51,7 @@ export class RdbParser {
   private base = 0;
   private readonly crc = new Crc64();
   private readonly checkCrc: boolean;
+  private readonly readKeys: boolean;
   private db = 0;
   private pendingExpire: number | null = null;
   private pendingIdle: number | null = null;
@@ -71,6 +74,7 @@ export class RdbParser {
     options: RdbParserOptions = {},
   ) {
     this.checkCrc = options.checksum ?? true;
+    this.readKeys = options.keys ?? true;
   }
 
   get done(): boolean {
@@ -120,8 +124,13 @@ export class RdbParser {
     }
   }
 
+  private keyContext(): string {
+    const k = this.key!;
+    return this.readKeys ? `of key ${JSON.stringify(k.key)} in db ${k.db}` : `of the key at offset ${k.offset} in db ${k.db}`;
+  }
+
   private context(): string {
-    if (this.key) return `reading ${this.key.type} value of key ${JSON.stringify(this.key.key)} in db ${this.key.db}`;
+    if (this.key) return `reading ${this.key.type} value ${this.keyContext()}`;
     return this.state.kind === 'header' ? 'reading the header' : 'reading the next record';
   }
 
@@ -148,6 +157,10 @@ export class RdbParser {
   }
 
   private decorate(e: unknown, cur: ByteCursor): unknown {
+    // Errors from the packed decoders name the encoding; add which key it belongs to.
+    if (e instanceof CorruptError && this.key && !e.context.startsWith('reading')) {
+      return new CorruptError(e.reason, e.offset, `${e.context ? e.context + ' ' : ''}${this.keyContext()}`);
+    }
     if (e instanceof FormatError) return e;
     if (e instanceof RangeError) return new CorruptError(e.message, cur.offset, this.context());
     return e;
@@ -446,7 +459,9 @@ export class RdbParser {
       this.corrupt(`unknown RDB object type ${type} (0x${type.toString(16)})`, cur, at);
     }
     if (type === C.RDB_TYPE_MODULE_PRE_GA) this.corrupt('pre-release module format (type 6) is not supported', cur, at);
-    const key = this.str(cur);
+    let key = '';
+    if (this.readKeys) key = this.str(cur);
+    else this.skipStr(cur);
     const info: RdbKeyInfo = {
       db: this.db,
       key,
@@ -626,7 +641,7 @@ export class RdbParser {
   private readPacked(cur: ByteCursor, type: number): void {
     const { buf, offset } = this.blob(cur);
     const v = this.visitor;
-    const what = `${C.RDB_TYPE_LABELS[type]} of key ${JSON.stringify(this.key!.key)}`;
+    const what = C.RDB_TYPE_LABELS[type]!;
     switch (type) {
       case C.RDB_TYPE_LIST_ZIPLIST: {
         const items = decodeZiplist(buf, offset, what);
@@ -694,7 +709,7 @@ export class RdbParser {
     const preGa = type === C.RDB_TYPE_HASH_LISTPACK_EX_PRE_GA;
     if (!preGa) this.ms(cur); // minExpire: the listpack holds absolute TTLs
     const { buf, offset } = this.blob(cur);
-    const what = `${C.RDB_TYPE_LABELS[type]} of key ${JSON.stringify(this.key!.key)}`;
+    const what = C.RDB_TYPE_LABELS[type]!;
     const flat = decodeListpack(buf, offset, what);
     if (flat.length % 3) throw new CorruptError(`${what} is not field/value/ttl triplets`, offset, this.context());
     const seen = new Set<string>();
@@ -725,7 +740,7 @@ export class RdbParser {
       v.onListItem?.(buf.toString('latin1'));
       v.onListNode?.(1);
     } else {
-      const what = `${C.RDB_TYPE_LABELS[st.rdbType]} node of key ${JSON.stringify(this.key!.key)}`;
+      const what = `${C.RDB_TYPE_LABELS[st.rdbType]} node`;
       const items = st.rdbType === C.RDB_TYPE_LIST_QUICKLIST_2 ? decodeListpack(buf, offset, what) : decodeZiplist(buf, offset, what);
       for (const item of items) {
         this.startKey();
@@ -743,7 +758,7 @@ export class RdbParser {
     if (masterKey.buf.length !== 16) this.corrupt(`stream node key is ${masterKey.buf.length} bytes, expected 16`, cur, nodeAt);
     const master: StreamId = { ms: masterKey.buf.readBigUInt64BE(0), seq: masterKey.buf.readBigUInt64BE(8) };
     const { buf, offset } = this.blob(cur);
-    const what = `stream listpack of key ${JSON.stringify(this.key!.key)}`;
+    const what = 'stream listpack';
     const lp = decodeListpack(buf, offset, what);
     if (lp.length === 0) throw new CorruptError('empty listpack inside a stream', offset, this.context());
     if (st.lastMaster && compareIds(master, st.lastMaster) <= 0) {
@@ -947,6 +962,26 @@ export async function readRdbFile(path: string, visitor: RdbVisitor, options: Re
     return parser;
   } finally {
     await fh.close();
+  }
+}
+
+/**
+ * The name of the key whose type byte is at `typeOffset` (a check that skipped key names
+ * uses this to name the key in its error). Null when it cannot be read.
+ */
+export function readKeyNameAt(path: string, typeOffset: number): string | null {
+  try {
+    const fd = fs.openSync(path, 'r');
+    try {
+      const buf = Buffer.alloc(1 << 16);
+      const n = fs.readSync(fd, buf, 0, buf.length, typeOffset + 1);
+      const parser = new RdbParser({});
+      return (parser as unknown as { str(c: ByteCursor): string }).str(new ByteCursor(buf.subarray(0, n), typeOffset + 1));
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return null;
   }
 }
 
