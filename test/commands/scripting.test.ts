@@ -179,6 +179,22 @@ describe('EVAL against real redis: calling commands', () => {
     ]);
   });
 
+  it('binary-safe and large arguments and replies', async () => {
+    const bin = Buffer.from([0, 255, 13, 10, 128, 1, 0]);
+    await d.do('EVAL', "redis.call('set', KEYS[1], ARGV[1]) return redis.call('get', KEYS[1])", '1', bin, bin);
+    await d.do('GET', bin);
+    await d.do('EVAL', 'return {KEYS[1], ARGV[1], #ARGV[1]}', '1', bin, bin);
+    const big = 'x'.repeat(300000) + 'end';
+    await d.do('EVAL', "redis.call('set', 'big', ARGV[1]) return #redis.call('get', 'big')", '0', big);
+    await d.do('EVAL', "return redis.call('get', 'big')", '0');
+    await d.do('EVAL', "return string.rep('ab', 100000)", '0');
+    await d.do('EVAL', "local t = {} for i = 1, 5000 do t[i] = i end return t", '0');
+    await d.do('EVAL', "for i = 1, 3000 do redis.call('rpush', 'l', i) end return redis.call('llen', 'l')", '0');
+    await d.do('EVAL', "return redis.call('lrange', 'l', 0, -1)", '0');
+    await d.do('EVAL', "return redis.call('set', 'k', '\\0\\1\\2')", '0');
+    await d.do('GET', 'k');
+  });
+
   it('errors and globals protection', async () => {
     await evals([
       ['return x'],
