@@ -578,8 +578,9 @@ export function aofInfoFields(engine: Engine): { main: Array<[string, string | n
     ['aof_last_write_status', w && !w.lastWriteOk ? 'err' : 'ok'],
     ['aof_last_cow_size', 0],
   ];
+  // server.aof_enabled (the appendonly config) shows these, aof_enabled is aof_state != OFF.
   const enabled: Array<[string, string | number]> =
-    w && w.state !== 'off'
+    w && engine.config.appendonly
       ? [
           ['aof_current_size', w.currentSize],
           ['aof_base_size', w.baseSize],

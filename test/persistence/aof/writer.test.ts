@@ -256,6 +256,83 @@ describe('the engine AOF writer', () => {
   });
 });
 
+describe('BGREWRITEAOF against redis 7.0', () => {
+  it('with the AOF off: a base-only directory, as redis writes it; in MULTI: scheduled', async () => {
+    const server = await startRealRedis();
+    let theirs: { files: string[]; manifest: string; multi: unknown; reply: unknown };
+    try {
+      const c = await server.client();
+      await c.call('SET', 'k', 'v');
+      const reply = await c.call('BGREWRITEAOF');
+      for (let i = 0; i < 100; i++) {
+        const info = String(await c.call('INFO', 'persistence'));
+        if (info.includes('aof_rewrite_in_progress:0') && fs.existsSync(path.join(server.dir, 'appendonlydir/appendonly.aof.manifest'))) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await c.call('MULTI');
+      await c.call('BGREWRITEAOF');
+      const multi = await c.call('EXEC');
+      c.close();
+      const d = path.join(server.dir, 'appendonlydir');
+      theirs = { files: fs.readdirSync(d).sort(), manifest: fs.readFileSync(path.join(d, 'appendonly.aof.manifest'), 'latin1'), multi, reply };
+    } finally {
+      await server.stop();
+    }
+    const dir = fresh();
+    const e = new Engine({ timers: false });
+    const p = await openPersistence(e, dir);
+    const s = e.createSession();
+    s.execute(['SET', 'k', 'v']);
+    expect(s.execute(['BGREWRITEAOF'])).toEqual(theirs.reply);
+    await getAofWriter(e)!.waitRewrite();
+    expect(fs.readdirSync(path.join(dir, 'appendonlydir')).sort()).toEqual(theirs.files);
+    expect(manifestOf(dir)).toBe(theirs.manifest);
+    s.execute(['MULTI']);
+    s.execute(['BGREWRITEAOF']);
+    expect(s.execute(['EXEC'])).toEqual(theirs.multi);
+    expect(aofInfoFields(e).main.find(([k]) => k === 'aof_rewrite_scheduled')?.[1]).toBe(1);
+    expect(aofInfoFields(e).enabled).toEqual([]);
+    s.close();
+    p.close();
+    e.close();
+  });
+
+  it('during a BGSAVE it is scheduled, and runs when the BGSAVE is over', async () => {
+    const dir = fresh();
+    const e = engineWith();
+    const p = await openPersistence(e, dir);
+    const s = e.createSession();
+    s.execute(['SET', 'k', 'v']);
+    s.execute(['BGSAVE']);
+    expect(s.execute(['BGREWRITEAOF'])).toEqual(new StatusReply('Background append only file rewriting scheduled'));
+    const w = getAofWriter(e)!;
+    for (let i = 0; i < 100 && (w.rewriteScheduled || w.rewriteInProgress); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(w.rewriteScheduled).toBe(false);
+    await w.waitRewrite();
+    expect(manifestOf(dir)).toBe('file appendonly.aof.2.base.rdb seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n');
+    s.close();
+    p.close();
+    e.close();
+  });
+});
+
+describe('appendfsync everysec and no', () => {
+  it('everysec: written before the event loop goes on; no: the same, never fsynced by us', async () => {
+    for (const policy of ['everysec', 'no'] as const) {
+      const dir = fresh();
+      const e = engineWith({ appendfsync: policy });
+      const p = await openPersistence(e, dir);
+      const incr = path.join(dir, 'appendonlydir/appendonly.aof.1.incr.aof');
+      run(e, [['SET', 'a', '1']]);
+      expect(fs.statSync(incr).size).toBe(0);
+      await new Promise((r) => setImmediate(r));
+      expect(fs.readFileSync(incr, 'latin1')).toBe('*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n');
+      p.close();
+      e.close();
+    }
+  });
+});
+
 describe('durability: appendfsync always survives kill -9', () => {
   it('every acknowledged write is found after each of 50 SIGKILLs', async () => {
     const child = path.join(__dirname, 'durability-child.mjs');
