@@ -1,9 +1,8 @@
-import Table from 'cli-table3';
+import type Table from 'cli-table3';
+import fs from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import type { Bytes } from '../engine/bytes.js';
 import { findConfigParam } from '../engine/config.js';
-import { Engine } from '../engine/engine.js';
-import { ErrorReply } from '../engine/reply.js';
 import { isMemoryTarget, type MemoryTarget } from '../memory/model.js';
 import { DEFAULT_LIMITS, type EncodingLimits } from '../memory/rdb.js';
 import {
@@ -26,7 +25,8 @@ import {
 } from '../memory/report.js';
 import { FormatError } from '../persistence/io/errors.js';
 import { bytesToJson } from '../persistence/rdb/json.js';
-import { readRdbFile } from '../persistence/rdb/reader.js';
+import { RdbParser } from '../persistence/rdb/reader.js';
+import type { RdbVisitor } from '../persistence/rdb/types.js';
 import { collectKeys } from '../persistence/rdb/value.js';
 import { fileOut, type TextOut } from './dump.js';
 import { describeFormatError, ensureReadable, EXIT_INVALID, EXIT_VALID } from './file-input.js';
@@ -124,7 +124,10 @@ const CONFIG_NAME_OF: Record<string, string> = {
  * The thresholds after CONFIG SET NAME VALUE for each pair, validated by the engine's CONFIG
  * SET (Redis's error texts); the error message when one is refused.
  */
-export function limitsFromConfig(pairs: Array<[string, string]>): EncodingLimits | { error: string } {
+export async function limitsFromConfig(pairs: Array<[string, string]>): Promise<EncodingLimits | { error: string }> {
+  if (pairs.length === 0) return DEFAULT_LIMITS;
+  // Loaded only for what-if runs: the engine and its command table cost start-up time.
+  const [{ Engine }, { ErrorReply }] = await Promise.all([import('../engine/engine.js'), import('../engine/reply.js')]);
   const engine = new Engine({ timers: false });
   try {
     const session = engine.createSession();
@@ -190,8 +193,10 @@ export function displayKey(k: Bytes, max = 60): string {
   return s.length > max ? s.slice(0, max - 1) + '…' : s;
 }
 
+let TableClass: typeof Table | null = null;
+
 function table(head: string[], align: Array<'left' | 'right'>): Table.Table {
-  return new Table({ head, colAligns: align, style: { head: [], border: [], compact: true } });
+  return new TableClass!({ head, colAligns: align, style: { head: [], border: [], compact: true } });
 }
 
 function pct(part: number, whole: number): string {
@@ -289,6 +294,55 @@ class JsonWriter {
   }
 }
 
+/** A CRC that is not computed (see readReportFile). */
+const NO_CRC = { update(): unknown { return NO_CRC; }, lo: 0, hi: 0, value: 0n };
+
+/**
+ * readRdbFile for the report: the same streaming parser (every structural check, offsets in
+ * errors), minus the CRC64 of the whole file, which a size report does not need and which is
+ * an eighth of the parse time (`redscope verify` checks it). The parser computes the CRC even
+ * with `checksum: false`; until it skips the work itself, its accumulator is swapped for a
+ * no-op one here.
+ */
+export async function readReportFile(
+  path: string,
+  visitor: RdbVisitor,
+  options: { onProgress?: (read: number, total: number) => void; afterChunk?: () => void | Promise<void> } = {},
+): Promise<RdbParser> {
+  const parser = new RdbParser(visitor, { checksum: false });
+  const slot = parser as unknown as { crc?: { update?: unknown } };
+  if (slot.crc && typeof slot.crc.update === 'function') (parser as unknown as { crc: unknown }).crc = NO_CRC;
+  const fh = await fs.promises.open(path, 'r');
+  try {
+    const total = (await fh.stat()).size;
+    const size = 1 << 20;
+    let position = 0;
+    let read = 0;
+    const next = () => {
+      const buf = Buffer.allocUnsafe(size);
+      const at = position;
+      position += size;
+      return fh.read(buf, 0, size, at).then((r) => buf.subarray(0, r.bytesRead));
+    };
+    let pending = next();
+    for (;;) {
+      const chunk = await pending;
+      if (chunk.length === 0) break;
+      pending = next();
+      read += chunk.length;
+      parser.feed(chunk);
+      options.onProgress?.(read, total);
+      if (options.afterChunk) await options.afterChunk();
+      if (parser.done) break;
+    }
+    pending.catch(() => {});
+    parser.end();
+    return parser;
+  } finally {
+    await fh.close();
+  }
+}
+
 export interface MemoryRunResult {
   keys: number;
   skipped: number;
@@ -314,19 +368,23 @@ export async function memoryReport(file: string, opts: MemoryOptions, limits: En
     else json = new JsonWriter(out, opts.format === 'jsonl');
   }
   let keys = 0;
-  await readRdbFile(
+  // cli-table3 is loaded only when a table is printed (start-up time of the machine formats).
+  if (table && !TableClass) TableClass = (await import('cli-table3')).default;
+  await readReportFile(
     file,
     collectKeys(
       ({ info, value }) => {
-        const r = builder.record(info, value);
-        if (!r) return;
+        if (!builder.measure(info, value)) return;
+        const m = builder.current;
         keys++;
-        summary.add(r);
-        if (tree) tree.add(r.key, r.bytes, r.base ? r.base.bytes : r.bytes);
-        if (!byKey || r.bytes < minBytes) return;
-        if (top) top.push(r);
-        else if (json) json.write(recordJson(r));
-        else out.bytes(csvLine(r));
+        summary.addFigures(info.db, value.type, m.encoding, m.bytes, m.baseEncoding, m.baseBytes);
+        if (tree) tree.add(info.key, m.bytes, m.baseBytes);
+        if (!byKey || m.bytes < minBytes) return;
+        // Only keys that are printed or kept become record objects.
+        if (top) {
+          if (top.wouldKeep(m.bytes)) top.push(builder.materialize(info, value));
+        } else if (json) json.write(recordJson(builder.materialize(info, value)));
+        else out.bytes(csvLine(builder.materialize(info, value)));
       },
       {
         onHeader: (_m, v) => {
@@ -334,8 +392,7 @@ export async function memoryReport(file: string, opts: MemoryOptions, limits: En
         },
       },
     ),
-    // The report is about sizes: `redscope verify` checks the CRC; structure is checked here too.
-    { checksum: false, onProgress: (r, t) => progress?.update(r, t), afterChunk: () => out.flush() },
+    { onProgress: (r, t) => progress?.update(r, t), afterChunk: () => out.flush() },
   );
   progress?.done();
   const total = summary.total.bytes;
@@ -426,7 +483,7 @@ export function memoryCommand(io: CliIO, result: { code: number }): Command {
     .option('--config <name=value>', 'what-if: an encoding threshold as CONFIG SET takes it (repeatable)', collectConfig, [] as Array<[string, string]>)
     .option('-o, --output <file>', 'write to a file (atomically) instead of stdout')
     .action(async (file: string, opts: MemoryOptions) => {
-      const limits = limitsFromConfig(opts.config);
+      const limits = await limitsFromConfig(opts.config);
       if ('error' in limits) {
         io.stderr.write(`redscope: ${limits.error}\n`);
         result.code = EXIT_USAGE;

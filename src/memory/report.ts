@@ -129,31 +129,60 @@ export class RecordBuilder {
     if (this.baseModel) this.baseModel.rdbVersion = v;
   }
 
-  /** The record of one key, or null for values there is no figure for (module values). */
-  record(info: RdbKeyInfo, value: RdbValue): MemoryRecord | null {
+  /**
+   * The figures of the key last measured (reused: valid until the next measure()).
+   * `baseEncoding` is null without what-if settings.
+   */
+  readonly current = { encoding: '', bytes: 0, baseEncoding: null as string | null, baseBytes: 0 };
+
+  /**
+   * Measures one key into `current`; false for values there is no figure for (module
+   * values). Allocates nothing beyond the model's own work, so keys a report drops cost little.
+   */
+  measure(info: RdbKeyInfo, value: RdbValue): boolean {
     // A loaded stream keeps the file's node listpacks as they are, whatever the settings.
     const nodes = value.type === 'stream' ? value.streamNodes : undefined;
     const got = this.model.key(info.key, value, info.rdbType, nodes);
     if (!got) {
       this.skipped++;
-      return null;
+      return false;
     }
+    const c = this.current;
+    c.encoding = got.encoding;
+    c.bytes = got.bytes;
+    c.baseEncoding = null;
+    c.baseBytes = got.bytes;
+    if (this.baseModel) {
+      const base = this.baseModel.key(info.key, value, info.rdbType, nodes);
+      if (base) {
+        c.baseEncoding = base.encoding;
+        c.baseBytes = base.bytes;
+      }
+    }
+    return true;
+  }
+
+  /** The record of the key last measured. */
+  materialize(info: RdbKeyInfo, value: RdbValue): MemoryRecord {
+    const c = this.current;
     elementStats(value, this.stats);
     const rec: MemoryRecord = {
       db: info.db,
       key: info.key,
       type: value.type,
-      encoding: got.encoding,
-      bytes: got.bytes,
+      encoding: c.encoding,
+      bytes: c.bytes,
       elements: this.stats.elements,
       largestElement: this.stats.largest,
       expireAt: info.expireAt,
     };
-    if (this.baseModel) {
-      const base = this.baseModel.key(info.key, value, info.rdbType, nodes);
-      if (base) rec.base = base;
-    }
+    if (c.baseEncoding !== null) rec.base = { encoding: c.baseEncoding, bytes: c.baseBytes };
     return rec;
+  }
+
+  /** The record of one key, or null for values there is no figure for (module values). */
+  record(info: RdbKeyInfo, value: RdbValue): MemoryRecord | null {
+    return this.measure(info, value) ? this.materialize(info, value) : null;
   }
 }
 
@@ -255,49 +284,78 @@ function sortRows<T extends { bytes: number; name: string }>(rows: T[]): T[] {
 /** Totals by type, by type and encoding, and by database. */
 export class Summary {
   readonly total: Aggregate = { keys: 0, bytes: 0, baseBytes: 0 };
-  private readonly types = new Map<string, Aggregate>();
-  private readonly encodings = new Map<string, Aggregate>();
-  private readonly dbs = new Map<string, Aggregate>();
-  /** Encodings under the default settings, for what-if reports: "type encoding" → totals. */
-  private readonly baseEncodings = new Map<string, Aggregate>();
+  /** type → encoding → totals (nested maps: no string building per key). */
+  private readonly encodings = new Map<string, Map<string, Aggregate>>();
+  private readonly dbs: Array<Aggregate | undefined> = [];
+  /** Encodings under the default settings, for what-if reports. */
+  private readonly baseEncodings = new Map<string, Map<string, Aggregate>>();
 
   add(r: MemoryRecord): void {
-    const base = r.base ? r.base.bytes : r.bytes;
-    this.total.keys++;
-    this.total.bytes += r.bytes;
-    this.total.baseBytes += base;
-    bump(this.types, r.type, r.bytes, base);
-    bump(this.encodings, `${r.type} ${r.encoding}`, r.bytes, base);
-    bump(this.dbs, String(r.db), r.bytes, base);
-    if (r.base) bump(this.baseEncodings, `${r.type} ${r.base.encoding}`, r.base.bytes, r.base.bytes);
+    this.addFigures(r.db, r.type, r.encoding, r.bytes, r.base ? r.base.encoding : null, r.base ? r.base.bytes : r.bytes);
+  }
+
+  /** add() without a record object (baseEncoding null: no what-if settings). */
+  addFigures(db: number, type: string, encoding: string, bytes: number, baseEncoding: string | null, baseBytes: number): void {
+    const t = this.total;
+    t.keys++;
+    t.bytes += bytes;
+    t.baseBytes += baseBytes;
+    bumpPair(this.encodings, type, encoding, bytes, baseBytes);
+    const d = this.dbs[db];
+    if (d) {
+      d.keys++;
+      d.bytes += bytes;
+      d.baseBytes += baseBytes;
+    } else {
+      this.dbs[db] = { keys: 1, bytes, baseBytes };
+    }
+    if (baseEncoding !== null) bumpPair(this.baseEncodings, type, baseEncoding, baseBytes, baseBytes);
   }
 
   byType(): SummaryRow[] {
-    return sortRows([...this.types].map(([name, a]) => ({ name, type: name, ...a })));
+    const rows: SummaryRow[] = [];
+    for (const [type, encs] of this.encodings) {
+      const a: Aggregate = { keys: 0, bytes: 0, baseBytes: 0 };
+      for (const e of encs.values()) {
+        a.keys += e.keys;
+        a.bytes += e.bytes;
+        a.baseBytes += e.baseBytes;
+      }
+      rows.push({ name: type, type, ...a });
+    }
+    return sortRows(rows);
   }
 
   byEncoding(): SummaryRow[] {
-    return sortRows(
-      [...this.encodings].map(([name, a]) => {
-        const [type, encoding] = name.split(' ') as [string, string];
-        return { name, type, encoding, ...a };
-      }),
-    );
+    return pairRows(this.encodings);
   }
 
   /** What-if reports: the encodings the same keys have under the default settings. */
   baseByEncoding(): SummaryRow[] {
-    return sortRows(
-      [...this.baseEncodings].map(([name, a]) => {
-        const [type, encoding] = name.split(' ') as [string, string];
-        return { name, type, encoding, ...a };
-      }),
-    );
+    return pairRows(this.baseEncodings);
   }
 
   byDb(): SummaryRow[] {
-    return [...this.dbs].map(([name, a]) => ({ name, db: Number(name), ...a })).sort((a, b) => a.db - b.db);
+    const rows: SummaryRow[] = [];
+    this.dbs.forEach((a, db) => {
+      if (a) rows.push({ name: String(db), db, ...a });
+    });
+    return rows;
   }
+}
+
+function bumpPair(map: Map<string, Map<string, Aggregate>>, type: string, encoding: string, bytes: number, baseBytes: number): void {
+  let encs = map.get(type);
+  if (!encs) map.set(type, (encs = new Map()));
+  bump(encs, encoding, bytes, baseBytes);
+}
+
+function pairRows(map: Map<string, Map<string, Aggregate>>): SummaryRow[] {
+  const rows: SummaryRow[] = [];
+  for (const [type, encs] of map) {
+    for (const [encoding, a] of encs) rows.push({ name: `${type} ${encoding}`, type, encoding, ...a });
+  }
+  return sortRows(rows);
 }
 
 // --- prefix tree ------------------------------------------------------------------------
