@@ -73,6 +73,26 @@ function installAppendonlyHook(engine: Engine, w: AofWriter): void {
   });
 }
 
+const patched = new WeakSet<Engine>();
+
+/**
+ * Workaround for the core: EXEC is propagated as one of the transaction's own commands (its
+ * call() sees the dirty counter move), so a MULTI with one write goes out as MULTI, SET, EXEC,
+ * EXEC where Redis 7.0 writes just the SET, and with several writes the unit gets two EXECs.
+ * Redis never propagates EXEC itself (the unit's MULTI/EXEC come from the wrapping), and the
+ * only lone EXEC that reaches engine.propagate() is that one: drop it there. A no-op once the
+ * EXEC handler calls ctx.preventPropagation().
+ */
+function patchExecPropagation(engine: Engine): void {
+  if (patched.has(engine)) return;
+  patched.add(engine);
+  const original = engine.propagate.bind(engine);
+  engine.propagate = (dbIndex: number, argv: Bytes[]) => {
+    if (argv.length === 1 && argv[0]!.length === 4 && argv[0]!.toLowerCase() === 'exec') return;
+    original(dbIndex, argv);
+  };
+}
+
 function cloneManifest(am: AofManifest): AofManifest {
   const c = (e: ManifestEntry): ManifestEntry => ({ ...e });
   return { base: am.base ? c(am.base) : null, history: am.history.map(c), incr: am.incr.map(c) };
@@ -212,7 +232,10 @@ export class AofWriter {
   }
 
   private listen(): void {
-    if (!this.unlisten) this.unlisten = this.engine.onPropagate((db, argv) => this.feed(db, argv));
+    if (!this.unlisten) {
+      patchExecPropagation(this.engine);
+      this.unlisten = this.engine.onPropagate((db, argv) => this.feed(db, argv));
+    }
     if (!this.fsyncTimer) {
       this.fsyncTimer = setInterval(() => this.cron(), 1000);
       this.fsyncTimer.unref();
@@ -235,20 +258,17 @@ export class AofWriter {
   /** feedAppendOnlyFile. */
   feed(dbIndex: number, argv: Bytes[]): void {
     if (this.state === 'off') return;
-    let dictid = dbIndex;
+    const dictid = dbIndex;
     let unitEnd = false;
     if (argv.length === 1) {
-      // The MULTI/EXEC that wrap a propagated unit carry no db (Redis propagates them with -1).
+      // A propagated unit is wrapped in MULTI (with the first command's db, so a SELECT comes
+      // before it, as Redis 7.0 writes it) … EXEC.
       const name = argv[0]!.toUpperCase();
       if (name === 'MULTI') {
-        dictid = -1;
         this.inUnit = true;
       } else if (name === 'EXEC') {
-        // The engine propagates a transaction's own EXEC inside the unit and then the unit's
-        // closing EXEC: the first ends the unit (written as Redis writes it), the second,
-        // outside any unit, is dropped — an AOF never holds an EXEC without its MULTI.
+        // An EXEC outside a unit would make the AOF unloadable: never written.
         if (!this.inUnit) return;
-        dictid = -1;
         this.inUnit = false;
         unitEnd = true;
         argv = EXEC_ARGV;

@@ -86,6 +86,18 @@ const SCRIPT: Bytes[][] = [
   ['SET', 'bin', '\x00\xff\r\n'],
   ['APPEND', 'bin', 'tail'],
   ['LPOP', 'nosuch'],
+  ['SELECT', '5'],
+  ['MULTI'],
+  ['SET', 'm', '1'],
+  ['INCR', 'm'],
+  ['GET', 'm'],
+  ['EXEC'],
+  ['MULTI'],
+  ['SET', 'one', '1'],
+  ['EXEC'],
+  ['MULTI'],
+  ['GET', 'one'],
+  ['EXEC'],
 ];
 
 describe('the engine AOF writer', () => {
