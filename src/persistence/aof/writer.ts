@@ -216,6 +216,8 @@ export class AofWriter {
     const last = am.incr.at(-1)?.name ?? this.newIncrName(am);
     this.fd = fs.openSync(path.join(this.dir, last), 'a', 0o644);
     this.persistManifest(am);
+    // server.c calls aofDelHistoryFiles() right after: history left by a crash goes now.
+    this.deleteHistoryFiles();
     this.lastIncrSize = fs.fstatSync(this.fd).size;
     this.baseSize = loaded && am.base ? this.fileSize(am.base.name) : 0;
     this.currentSize = loaded ? this.baseSize + am.incr.reduce((n, e) => n + this.fileSize(e.name), 0) : 0;

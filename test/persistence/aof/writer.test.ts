@@ -191,6 +191,22 @@ describe('the engine AOF writer', () => {
     e2.close();
   });
 
+  it('history files a crash left in the manifest are removed at start (aofDelHistoryFiles)', async () => {
+    const dir = fresh();
+    const aofDir = path.join(dir, 'appendonlydir');
+    fs.cpSync(path.join(ROOT, 'fixtures/aof/multi-incr/appendonlydir'), aofDir, { recursive: true });
+    fs.writeFileSync(path.join(aofDir, 'appendonly.aof.1.base.rdb'), 'stale');
+    fs.appendFileSync(path.join(aofDir, 'appendonly.aof.manifest'), 'file appendonly.aof.1.base.rdb seq 1 type h\n');
+    const e = engineWith();
+    const p = await openPersistence(e, dir);
+    expect(fs.existsSync(path.join(aofDir, 'appendonly.aof.1.base.rdb'))).toBe(false);
+    expect(manifestOf(dir)).toBe(
+      'file appendonly.aof.2.base.aof seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\nfile appendonly.aof.3.incr.aof seq 3 type i\n',
+    );
+    p.close();
+    e.close();
+  });
+
   it('an old single appendonly.aof in dir is moved into appendonlydir (aofUpgradePrepare)', async () => {
     const dir = fresh();
     fs.copyFileSync(path.join(ROOT, 'fixtures/aof/single.aof'), path.join(dir, 'appendonly.aof'));
