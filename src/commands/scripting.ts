@@ -1,6 +1,7 @@
 import type { Bytes } from '../engine/bytes.js';
 import { NOT_INTEGER } from '../engine/errors.js';
-import { ErrorReply, OK, type Reply, StatusReply } from '../engine/reply.js';
+import { globMatch } from '../engine/glob.js';
+import { ErrorReply, MapReply, OK, type Reply, SetReply, StatusReply } from '../engine/reply.js';
 import type { Session } from '../engine/session.js';
 import { scriptHost, sha1hex } from '../scripting/host.js';
 import type { HandlerMap } from './table.js';
@@ -37,6 +38,9 @@ const SCRIPT_HELP = [
   'HELP',
   '    Prints this help.',
 ].map((l) => new StatusReply(l));
+
+/** The order Redis lists script flags in (scriptFlags in script.c). */
+const FLAG_ORDER = ['no-writes', 'allow-oom', 'allow-stale', 'no-cluster', 'allow-cross-slot-keys'];
 
 const SHEBANG_FLAGS = new Set(['no-writes', 'allow-oom', 'allow-stale', 'no-cluster', 'allow-cross-slot-keys']);
 
@@ -110,7 +114,157 @@ function evalGeneric(ctx: Session, argv: Bytes[], bySha: boolean, readonly: bool
   return host.execute(ctx, sha, nk, argv.slice(3), noWrites);
 }
 
+const FUNCTION_NOT_FOUND = new ErrorReply('ERR Function not found');
+const BAD_NUMKEYS = new ErrorReply('ERR Bad number of keys provided');
+const RO_WITH_WRITE_FLAG = new ErrorReply('ERR Can not execute a script with write flag using *_ro command.');
+const LIBRARY_NOT_FOUND = new ErrorReply('ERR Library not found');
+const FUNCTION_FLUSH_OPTION = new ErrorReply('ERR FUNCTION FLUSH only supports SYNC|ASYNC option');
+const LIBRARYNAME_MISSING = new ErrorReply('ERR library name argument was not given');
+/** FUNCTION DUMP / RESTORE need Redis's RDB function payload; not implemented yet. */
+const DUMP_UNSUPPORTED = new ErrorReply('ERR FUNCTION DUMP is not supported by redscope yet');
+const RESTORE_BAD_PAYLOAD = new ErrorReply('ERR DUMP payload version or checksum are wrong');
+
+const FUNCTION_HELP = [
+  'FUNCTION <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'LOAD [REPLACE] <FUNCTION CODE>',
+  '    Create a new library with the given library name and code.',
+  'DELETE <LIBRARY NAME>',
+  '    Delete the given library.',
+  'LIST [LIBRARYNAME PATTERN] [WITHCODE]',
+  '    Return general information on all the libraries:',
+  '    * Library name',
+  '    * The engine used to run the Library',
+  '    * Library description',
+  '    * Functions list',
+  '    * Library code (if WITHCODE is given)',
+  '    It also possible to get only function that matches a pattern using LIBRARYNAME argument.',
+  'STATS',
+  '    Return information about the current function running:',
+  '    * Function name',
+  '    * Command used to run the function',
+  '    * Duration in MS that the function is running',
+  '    If no function is running, return nil',
+  '    In addition, returns a list of available engines.',
+  'KILL',
+  '    Kill the current running function.',
+  'FLUSH [ASYNC|SYNC]',
+  '    Delete all the libraries.',
+  '    When called without the optional mode argument, the behavior is determined by the',
+  '    lazyfree-lazy-user-flush configuration directive. Valid modes are:',
+  '    * ASYNC: Asynchronously flush the libraries.',
+  '    * SYNC: Synchronously flush the libraries.',
+  'DUMP',
+  '    Return a serialized payload representing the current libraries, can be restored using FUNCTION RESTORE command',
+  'RESTORE <PAYLOAD> [FLUSH|APPEND|REPLACE]',
+  '    Restore the libraries represented by the given payload, it is possible to give a restore policy to',
+  '    control how to handle existing libraries (default APPEND):',
+  '    * FLUSH: delete all existing libraries.',
+  '    * APPEND: appends the restored libraries to the existing libraries. On collision, abort.',
+  '    * REPLACE: appends the restored libraries to the existing libraries, On collision, replace the old',
+  '      libraries with the new libraries (notice that even on this option there is a chance of failure',
+  '      in case of functions name collision with another library).',
+  'HELP',
+  '    Prints this help.',
+].map((l) => new StatusReply(l));
+
+function fcallGeneric(ctx: Session, argv: Bytes[], readonly: boolean): Reply {
+  const host = scriptHost(ctx.engine);
+  const fn = host.functions.get(argv[1]!.toLowerCase());
+  if (!fn) return FUNCTION_NOT_FOUND;
+  const nk = numKeys(argv);
+  if (nk === NOT_INTEGER) return BAD_NUMKEYS;
+  if (nk instanceof ErrorReply) return nk;
+  if (readonly && !fn.flags.includes('no-writes')) return RO_WITH_WRITE_FLAG;
+  ctx.preventPropagation();
+  return host.fcall(ctx, fn, nk, argv.slice(3), readonly);
+}
+
 export const scriptingCommands: HandlerMap = {
+  fcall: (ctx, argv) => fcallGeneric(ctx, argv, false),
+  fcall_ro: (ctx, argv) => fcallGeneric(ctx, argv, true),
+  'function|load'(ctx, argv) {
+    let replace = false;
+    let i = 2;
+    if (argv.length > 3) {
+      if (argv[2]!.toLowerCase() !== 'replace') return new ErrorReply(`ERR Unknown option given: ${argv[2]}`);
+      replace = true;
+      i = 3;
+      if (argv.length > 4) return new ErrorReply(`ERR Unknown option given: ${argv[3]}`);
+    }
+    const r = scriptHost(ctx.engine).loadLibrary(argv[i]!, replace);
+    if (r instanceof ErrorReply) return r;
+    ctx.engine.dirty++;
+    return r;
+  },
+  'function|delete'(ctx, argv) {
+    if (!scriptHost(ctx.engine).deleteLibrary(argv[2]!)) return LIBRARY_NOT_FOUND;
+    ctx.engine.dirty++;
+    return OK;
+  },
+  'function|flush'(ctx, argv) {
+    if (argv.length > 3) return FUNCTION_FLUSH_OPTION;
+    if (argv.length === 3) {
+      const m = argv[2]!.toLowerCase();
+      if (m !== 'sync' && m !== 'async') return FUNCTION_FLUSH_OPTION;
+    }
+    scriptHost(ctx.engine).flushFunctions();
+    ctx.engine.dirty++;
+    return OK;
+  },
+  'function|list'(ctx, argv) {
+    let withCode = false;
+    let pattern: Bytes | null = null;
+    for (let i = 2; i < argv.length; i++) {
+      const a = argv[i]!.toLowerCase();
+      if (a === 'withcode' && !withCode) withCode = true;
+      else if (a === 'libraryname' && pattern === null) {
+        if (i + 1 >= argv.length) return LIBRARYNAME_MISSING;
+        pattern = argv[++i]!;
+      } else return new ErrorReply(`ERR Unknown argument ${argv[i]}`);
+    }
+    const out: Reply[] = [];
+    for (const lib of scriptHost(ctx.engine).libraries.values()) {
+      if (pattern !== null && !globMatch(pattern, lib.name)) continue;
+      const entries: Array<[Reply, Reply]> = [
+        ['library_name', lib.name],
+        ['engine', 'LUA'],
+        ['functions', lib.functions.map((f) => new MapReply([
+          ['name', f.name],
+          ['description', f.description],
+          ['flags', new SetReply(FLAG_ORDER.filter((x) => f.flags.includes(x)).map((x) => new StatusReply(x)))],
+        ]))],
+      ];
+      if (withCode) entries.push(['library_code', lib.code]);
+      out.push(new MapReply(entries));
+    }
+    return out;
+  },
+  'function|stats'(ctx) {
+    const host = scriptHost(ctx.engine);
+    let functions = 0;
+    for (const lib of host.libraries.values()) functions += lib.functions.length;
+    return new MapReply([
+      ['running_script', null],
+      ['engines', new MapReply([
+        ['LUA', new MapReply([['libraries_count', host.libraries.size], ['functions_count', functions]])],
+      ])],
+    ]);
+  },
+  'function|kill'(ctx) {
+    const r = scriptHost(ctx.engine).kill();
+    if (r === 'notbusy') return NOTBUSY;
+    if (r === 'unkillable') return UNKILLABLE;
+    return OK;
+  },
+  'function|dump'() {
+    return DUMP_UNSUPPORTED;
+  },
+  'function|restore'() {
+    return RESTORE_BAD_PAYLOAD;
+  },
+  'function|help'() {
+    return FUNCTION_HELP;
+  },
   eval: (ctx, argv) => evalGeneric(ctx, argv, false, false),
   evalsha: (ctx, argv) => evalGeneric(ctx, argv, true, false),
   eval_ro: (ctx, argv) => evalGeneric(ctx, argv, false, true),

@@ -111,6 +111,79 @@ export class ScriptHost {
   execute(ctx: Session, sha: string, numkeys: number, args: Bytes[], readonly: boolean): Reply {
     let req = `E${sha}${numkeys}\n${args.length}\n`;
     for (const a of args) req += `${a.length}\n${a}`;
+    return this.runRequest(ctx, req, readonly, sha);
+  }
+
+  // --- Redis Functions ------------------------------------------------------------------
+
+  /** Libraries by name, in load order. */
+  readonly libraries = new Map<string, LibraryInfo>();
+  /** Functions by lower-case name (FCALL looks names up case-insensitively). */
+  readonly functions = new Map<string, FunctionInfo>();
+
+  /** FUNCTION LOAD: metadata checks, run the library code, register its functions. */
+  loadLibrary(code: Bytes, replace: boolean): string | ErrorReply {
+    if (!code.startsWith('#!')) return new ErrorReply('ERR Missing library metadata');
+    const nl = code.indexOf('\n');
+    const shebang = nl < 0 ? code : code.slice(0, nl);
+    const parts = shebang.slice(2).split(' ').filter((p) => p !== '');
+    const engine = parts[0] ?? '';
+    if (engine.toLowerCase() !== 'lua') return new ErrorReply(`ERR Engine '${engine}' not found`);
+    let name: string | null = null;
+    for (const p of parts.slice(1)) {
+      if (!p.startsWith('name=')) return new ErrorReply(`ERR Invalid metadata value given: ${p}`);
+      if (name !== null) return new ErrorReply('ERR Invalid metadata value, name argument was given multiple times');
+      name = p.slice(5);
+    }
+    if (name === null) return new ErrorReply('ERR Library name was not given');
+    if (!/^[A-Za-z0-9_]+$/.test(name)) return new ErrorReply(`ERR ${LIBRARY_NAME_RULE}`);
+    const old = this.libraries.get(name);
+    if (old && !replace) return new ErrorReply(`ERR Library '${name}' already exists`);
+    const r = this.state().request(`N${name}\n${nl < 0 ? '' : code.slice(nl)}`, this.onMessage);
+    if (r.startsWith('XC')) return new ErrorReply(`ERR Error compiling function: ${clean(r.slice(2))}`);
+    if (r.startsWith('XR')) return new ErrorReply(`ERR Error registering functions: ${r.slice(2)}`);
+    const fns = parseRegistrations(r, name);
+    let refused: ErrorReply | null = null;
+    if (fns.length === 0) refused = new ErrorReply('ERR No functions registered');
+    for (const f of fns) {
+      const other = this.functions.get(f.name.toLowerCase());
+      if (!refused && other && other.library !== name) refused = new ErrorReply(`ERR Function ${f.name} already exists`);
+    }
+    if (refused) {
+      this.state().request('Z', this.onMessage);
+      return refused;
+    }
+    this.state().request('Y', this.onMessage);
+    if (old) for (const f of old.functions) this.functions.delete(f.name.toLowerCase());
+    this.libraries.delete(name);
+    this.libraries.set(name, { name, code, functions: fns });
+    for (const f of fns) this.functions.set(f.name.toLowerCase(), f);
+    return name;
+  }
+
+  deleteLibrary(name: string): boolean {
+    const lib = this.libraries.get(name);
+    if (!lib) return false;
+    for (const f of lib.functions) this.functions.delete(f.name.toLowerCase());
+    this.libraries.delete(name);
+    this.state().request(`D${name}`, this.onMessage);
+    return true;
+  }
+
+  flushFunctions(): void {
+    this.libraries.clear();
+    this.functions.clear();
+    if (this.lua) this.lua.request('W', this.onMessage);
+  }
+
+  /** FCALL / FCALL_RO of a registered function. */
+  fcall(ctx: Session, fn: FunctionInfo, numkeys: number, args: Bytes[], readonly: boolean): Reply {
+    let req = `G${fn.name}\n${numkeys}\n${args.length}\n`;
+    for (const a of args) req += `${a.length}\n${a}`;
+    return this.runRequest(ctx, req, readonly || fn.flags.includes('no-writes'), fn.name);
+  }
+
+  private runRequest(ctx: Session, req: string, readonly: boolean, scriptName: string): Reply {
     const saved = this.run;
     const savedDb = ctx.dbIndex;
     const savedInScript = ctx.inScript;
@@ -129,7 +202,7 @@ export class ScriptHost {
     }
     if (out.charCodeAt(0) === 88 /* X */) {
       const [msg = '', source = '', line = ''] = out.slice(1).split('\n');
-      if (source && line) return new ErrorReply(`${msg} script: ${sha}, on ${source}:${line}.`);
+      if (source && line) return new ErrorReply(`${msg} script: ${scriptName}, on ${source}:${line}.`);
       return new ErrorReply(msg);
     }
     return decodeResult(out, 1).value;
@@ -229,6 +302,44 @@ export class ScriptHost {
     if (!entry || !entry.handler) return entry && entry.subcommands ? entry : undefined;
     return entry;
   }
+}
+
+export interface FunctionInfo {
+  name: string;
+  library: string;
+  description: string | null;
+  flags: string[];
+}
+
+export interface LibraryInfo {
+  name: string;
+  code: Bytes;
+  functions: FunctionInfo[];
+}
+
+const LIBRARY_NAME_RULE =
+  'Library names can only contain letters, numbers, or underscores(_) and must be at least one character long';
+
+/** The Lua side's list of registered functions: f<len>\n<name> [d<len>\n<desc>] g<flags,>\n ... */
+function parseRegistrations(r: string, library: string): FunctionInfo[] {
+  const out: FunctionInfo[] = [];
+  let p = 1;
+  while (p < r.length) {
+    const tag = r[p];
+    const nl = r.indexOf('\n', p);
+    if (tag === 'f' || tag === 'd') {
+      const len = Number(r.slice(p + 1, nl));
+      const text = r.slice(nl + 1, nl + 1 + len);
+      p = nl + 1 + len;
+      if (tag === 'f') out.push({ name: text, library, description: null, flags: [] });
+      else out[out.length - 1]!.description = text;
+    } else {
+      const flags = r.slice(p + 1, nl);
+      out[out.length - 1]!.flags = flags === '' ? [] : flags.split(',');
+      p = nl + 1;
+    }
+  }
+  return out;
 }
 
 const noScriptCache = new WeakMap<CommandEntry, boolean>();

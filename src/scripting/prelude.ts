@@ -21,7 +21,7 @@ so:setvbuf('no')
 local fwrite, fread = so.write, si.read
 local type, tostring, tonumber, select, error, rawget, rawset, next = type, tostring, tonumber, select, error, rawget, rawset, next
 local base_pcall, setmetatable, getmetatable, setfenv, getfenv, loadstring = pcall, setmetatable, getmetatable, setfenv, getfenv, loadstring
-local newproxy = newproxy
+local newproxy, ipairs, pairs = newproxy, ipairs, pairs
 local sformat, ssub, sfind, sbyte, concat = string.format, string.sub, string.find, string.byte, table.concat
 local dbg_getinfo, dbg_setmetatable, dbg_sethook = debug.getinfo, debug.setmetatable, debug.sethook
 local os_clock = os.clock
@@ -593,7 +593,9 @@ end
 -- KEYS / ARGV of the running script live here (Redis sets them as globals).
 local current = {}
 visible._G = env
+local loading, load_redis = false, nil
 local function global_index(_, k)
+  if loading and k == 'redis' then return load_redis end
   local v = current[k]
   if v ~= nil then return v end
   v = visible[k]
@@ -718,21 +720,27 @@ end
 count_hook_ref = count_hook
 dbg_sethook(count_hook, '', 100000)
 
-local function run(f, nk, args)
+local function run(f, nk, args, as_function)
   local keys, argv = {}, {}
   for i = 1, nk do keys[i] = args[i] end
   for i = nk + 1, #args do argv[i - nk] = args[i] end
-  current.KEYS = keys
-  current.ARGV = argv
   resp = 2
   -- The count hook stays set on the main thread; a killed script left it in line mode.
   if line_mode then
     line_mode = false
     dbg_sethook(count_hook, '', 100000)
   end
-  local ok, r = xpcall(f, handler)
-  current.KEYS = nil
-  current.ARGV = nil
+  local ok, r
+  if as_function then
+    -- FCALL: the function gets keys and args as arguments; no KEYS / ARGV globals.
+    ok, r = xpcall(function() return f(keys, argv) end, handler)
+  else
+    current.KEYS = keys
+    current.ARGV = argv
+    ok, r = xpcall(f, handler)
+    current.KEYS = nil
+    current.ARGV = nil
+  end
   if not ok then
     local msg = r
     if type(r) == 'table' then
@@ -752,6 +760,104 @@ local function run(f, nk, args)
   local out = {'R'}
   encode(r, out)
   return concat(out)
+end
+
+-- Redis Functions: libraries register functions while their code runs (FUNCTION LOAD).
+local functions = {}      -- function name -> callback
+local lib_functions = {}  -- library name -> list of function names
+local staged = nil        -- {name = lib, fns = {name -> callback}, order = {names}}
+local FLAGS = {['no-writes'] = true, ['allow-oom'] = true, ['allow-stale'] = true,
+  ['no-cluster'] = true, ['allow-cross-slot-keys'] = true}
+local function bad_name(n)
+  return type(n) ~= 'string' or n == '' or sfind(n, '[^%w_]') ~= nil
+end
+local NAME_RULE = 'Library names can only contain letters, numbers, or underscores(_) and must be at least one character long'
+local function register(name, callback, flags, description)
+  if bad_name(name) then error(err_table(NAME_RULE)) end
+  if staged.fns[name] then error(err_table('Function already exists in the library')) end
+  local fl = {}
+  if flags ~= nil then
+    for _, f in ipairs(flags) do
+      if type(f) ~= 'string' or not FLAGS[f] then error(err_table('unknown flag given')) end
+      fl[#fl + 1] = f
+    end
+  end
+  staged.fns[name] = callback
+  staged.order[#staged.order + 1] = {name = name, flags = fl, description = description}
+end
+local register_function = cfunction(function(...)
+  local n = select('#', ...)
+  local a, b = ...
+  if n == 1 and type(a) == 'table' then
+    local name, callback, flags, description
+    for k, v in next, a do
+      if k == 'function_name' then
+        if type(v) ~= 'string' then error(err_table('function_name argument given to redis.register_function must be a string')) end
+        name = v
+      elseif k == 'description' then
+        if type(v) ~= 'string' then error(err_table('description argument given to redis.register_function must be a string')) end
+        description = v
+      elseif k == 'callback' then
+        if type(v) ~= 'function' then error(err_table('callback argument given to redis.register_function must be a function')) end
+        callback = v
+      elseif k == 'flags' then
+        if type(v) ~= 'table' then error(err_table('flags argument to redis.register_function must be a table representing function flags')) end
+        flags = v
+      else
+        error(err_table('unknown argument given to redis.register_function'))
+      end
+    end
+    if not name then error(err_table('redis.register_function must get a function name argument')) end
+    if not callback then error(err_table('redis.register_function must get a callback argument')) end
+    register(name, callback, flags, description)
+    return
+  end
+  if n ~= 2 then error(err_table('wrong number of arguments to redis.register_function')) end
+  if type(a) == 'number' then a = tostring(a) end
+  if type(a) ~= 'string' then error(err_table('first argument to redis.register_function must be a string')) end
+  if type(b) ~= 'function' then error(err_table('second argument to redis.register_function must be a function')) end
+  register(a, b, nil, nil)
+end)
+do
+  local api = {register_function = register_function, log = redis.log, LOG_DEBUG = 0, LOG_VERBOSE = 1,
+    LOG_NOTICE = 2, LOG_WARNING = 3, REDIS_VERSION = redis.REDIS_VERSION, REDIS_VERSION_NUM = redis.REDIS_VERSION_NUM}
+  load_redis = setmetatable({}, {
+    __index = function(_, k)
+      local v = api[k]
+      if v == nil then error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2) end
+      return v
+    end,
+    __newindex = ro_error,
+    __metatable = false,
+  })
+  readonly[load_redis] = true
+end
+
+local function load_library(name, code)
+  local f, e = loadstring(code, '@user_function')
+  if not f then return 'XC' .. tostring(e) end
+  setfenv(f, env)
+  staged = {name = name, fns = {}, order = {}}
+  loading = true
+  local ok, r = xpcall(f, handler)
+  loading = false
+  if not ok then
+    staged = nil
+    local msg = type(r) == 'table' and rawget(r, 'err') or tostring(r)
+    return 'XR' .. clean(tostring(msg))
+  end
+  local out = {'R'}
+  for _, fn in ipairs(staged.order) do
+    out[#out + 1] = 'f' .. #fn.name .. '\n' .. fn.name
+    if fn.description then out[#out + 1] = 'd' .. #fn.description .. '\n' .. fn.description end
+    out[#out + 1] = 'g' .. concat(fn.flags, ',') .. '\n'
+  end
+  return concat(out)
+end
+
+local function delete_library(name)
+  for _, fname in ipairs(lib_functions[name] or {}) do functions[fname] = nil end
+  lib_functions[name] = nil
 end
 
 -- Requests from the host: 'L'<sha><body> compiles, 'E'<sha><nkeys>\n<n>\n(<len>\n<bytes>)* runs.
@@ -786,6 +892,48 @@ function __rs_entry()
     scripts = {}
     collectgarbage()
     send('R')
+  elseif op == 78 then -- 'N' <name>\n<code>: load a library (staged until 'Y')
+    local nl = sfind(req, '\n', 2, true)
+    send(load_library(ssub(req, 2, nl - 1), ssub(req, nl + 1)))
+  elseif op == 89 then -- 'Y' commit the staged library (replacing one of the same name)
+    delete_library(staged.name)
+    local names = {}
+    for _, fn in ipairs(staged.order) do
+      functions[fn.name] = staged.fns[fn.name]
+      names[#names + 1] = fn.name
+    end
+    lib_functions[staged.name] = names
+    staged = nil
+    send('R')
+  elseif op == 90 then -- 'Z' discard the staged library
+    staged = nil
+    send('R')
+  elseif op == 68 then -- 'D' <name>: delete a library
+    delete_library(ssub(req, 2))
+    send('R')
+  elseif op == 87 then -- 'W': delete all libraries
+    functions, lib_functions = {}, {}
+    collectgarbage()
+    send('R')
+  elseif op == 71 then -- 'G' <fname>\n<nkeys>\n<n>\n(<len>\n<bytes>)*: FCALL
+    local p = 2
+    local e = sfind(req, '\n', p, true)
+    local fname = ssub(req, p, e - 1)
+    p = e + 1
+    e = sfind(req, '\n', p, true)
+    local nk = tonumber(ssub(req, p, e - 1))
+    p = e + 1
+    e = sfind(req, '\n', p, true)
+    local n = tonumber(ssub(req, p, e - 1))
+    p = e + 1
+    local args = {}
+    for i = 1, n do
+      e = sfind(req, '\n', p, true)
+      local len = tonumber(ssub(req, p, e - 1))
+      args[i] = ssub(req, e + 1, e + len)
+      p = e + 1 + len
+    end
+    send(run(functions[fname], nk, args, true))
   end
 end
 
