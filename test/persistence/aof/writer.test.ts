@@ -284,6 +284,47 @@ describe('the engine AOF writer', () => {
   });
 });
 
+describe('files real redis 7.0 wrote', () => {
+  it('its appendonlydir (base, rewrite, incr) loads digest-equal; our appends on top load back in redis', async () => {
+    const server = await startRealRedis(['--appendonly', 'yes', '--appendfsync', 'always']);
+    const dir = fresh();
+    let theirs: string;
+    try {
+      const c = await server.client();
+      for (const cmd of SCRIPT) await c.call(...cmd);
+      await c.call('BGREWRITEAOF');
+      for (let i = 0; i < 100; i++) {
+        if (String(await c.call('INFO', 'persistence')).includes('aof_rewrite_in_progress:0')) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await c.call('HSET', 'after', 'rewrite', '1');
+      await c.call('SAVE');
+      theirs = ((await c.call('DEBUG', 'DIGEST')) as StatusReply).text;
+      c.close();
+      fs.cpSync(path.join(server.dir, 'appendonlydir'), path.join(dir, 'appendonlydir'), { recursive: true });
+      fs.copyFileSync(path.join(server.dir, 'dump.rdb'), path.join(dir, 'dump.rdb'));
+    } finally {
+      await server.stop();
+    }
+    const e = engineWith();
+    const p = await openPersistence(e, dir);
+    expect(p.from).toBe('aof');
+    expect(digestHex(datasetDigest(e, '7.0'))).toBe(theirs);
+    run(e, [['SET', 'ours', '1'], ['SELECT', '9'], ['LPUSH', 'l9', 'a']]);
+    const ours = digestHex(datasetDigest(e, '7.0'));
+    p.close();
+    e.close();
+    expect(await realDigestOfDir(dir)).toBe(ours);
+    // appendonly no: its dump.rdb.
+    const e2 = new Engine({ timers: false });
+    const p2 = await openPersistence(e2, dir);
+    expect(p2.from).toBe('rdb');
+    expect(digestHex(datasetDigest(e2, '7.0'))).toBe(theirs);
+    p2.close();
+    e2.close();
+  });
+});
+
 describe('BGREWRITEAOF against redis 7.0', () => {
   it('with the AOF off: a base-only directory, as redis writes it; in MULTI: scheduled', async () => {
     const server = await startRealRedis();
