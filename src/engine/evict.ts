@@ -23,7 +23,14 @@ function lfuPolicy(engine: Engine): boolean {
   return p === 'allkeys-lfu' || p === 'volatile-lfu';
 }
 
+/**
+ * Counts values given a clock (every new value stored, loaders included): maxmemory.ts compares
+ * it to know whether the keyspace may have changed behind its hooks. A plain counter: free.
+ */
+export let newObjectEpoch = 0;
+
 export function initObjectClock(engine: Engine, o: RedisObject): void {
+  newObjectEpoch++;
   o.lru = lfuPolicy(engine) ? (lfuTimeInMinutes(engine) << 8) | LFU_INIT_VAL : lruClock(engine);
 }
 

@@ -2,7 +2,7 @@ import type { Bytes } from './bytes.js';
 import type { Db } from './db.js';
 import type { Engine } from './engine.js';
 import { OOM } from './errors.js';
-import { EvictionPool, evictionScore } from './evict.js';
+import { EvictionPool, evictionScore, newObjectEpoch } from './evict.js';
 import type { RedisObject } from './object.js';
 import { ErrorReply } from './reply.js';
 import type { Session } from './session.js';
@@ -70,8 +70,27 @@ class Tracker {
   nextDb = 0;
   /** server.pre_command_oom_state: the last performEvictions found memory over the limit. */
   oom = false;
+  /** A hook fired since used_memory was last computed. */
+  changed = true;
+  /** newObjectEpoch when used_memory was last computed. */
+  epoch = -1;
+  /** Reads served from the cache since the last full check (a full check runs every 1024). */
+  cachedReads = 0;
+  cachedUsed = 0;
   private lastDict: Map<Bytes, RedisObject> | null = null;
   private lastTrack: DictTrack | null = null;
+
+  /** Per db index: the dict last seen there and its track (SWAPDB swaps dicts, so checked). */
+  private readonly dictAt: Array<Map<Bytes, RedisObject> | undefined> = [];
+  private readonly trackAtIndex: DictTrack[] = [];
+
+  trackAt(i: number, db: Db): DictTrack {
+    if (this.dictAt[i] === db.dict) return this.trackAtIndex[i]!;
+    const t = this.trackOf(db.dict);
+    this.dictAt[i] = db.dict;
+    this.trackAtIndex[i] = t;
+    return t;
+  }
 
   trackOf(dict: Map<Bytes, RedisObject>): DictTrack {
     if (dict === this.lastDict) return this.lastTrack!;
@@ -98,6 +117,7 @@ function tracker(engine: Engine): Tracker {
 function installHooks(tr: Tracker, db: Db): void {
   const proto = Object.getPrototypeOf(db) as Db;
   const mark = (d: Db, key: Bytes) => {
+    tr.changed = true;
     const t = tr.trackOf(d.dict);
     if (!t.stale) t.dirty.add(key);
   };
@@ -123,6 +143,7 @@ function installHooks(tr: Tracker, db: Db): void {
   };
   db.flush = function (this: Db): number {
     const n = proto.flush.call(this);
+    tr.changed = true;
     const t = tr.trackOf(this.dict);
     t.stale = true;
     t.dirty.clear();
@@ -219,8 +240,10 @@ function rebuild(engine: Engine, m: SizeModel, t: DictTrack, db: Db): void {
 function reconcile(engine: Engine): Tracker {
   const tr = tracker(engine);
   const m = memoryModel(engine);
-  for (const db of engine.dbs) {
-    const t = tr.trackOf(db.dict);
+  const dbs = engine.dbs;
+  for (let i = 0; i < dbs.length; i++) {
+    const db = dbs[i]!;
+    const t = tr.trackAt(i, db);
     if (t.stale) {
       rebuild(engine, m, t, db);
       continue;
@@ -244,11 +267,20 @@ function tableBytes(db: Db): number {
   );
 }
 
-/** used_memory: USED_MEMORY_BASELINE + the dataset as the size model counts it. Incremental. */
+/**
+ * used_memory: USED_MEMORY_BASELINE + the dataset as the size model counts it. Incremental:
+ * O(1) when nothing was written since the last call, O(changed keys + dbs) otherwise.
+ */
 export function usedMemory(engine: Engine): number {
-  const tr = reconcile(engine);
+  let tr = trackers.get(engine);
+  if (tr && !tr.changed && tr.epoch === newObjectEpoch && (++tr.cachedReads & 1023) !== 0) return tr.cachedUsed;
+  tr = reconcile(engine);
   let total = USED_MEMORY_BASELINE;
-  for (const db of engine.dbs) total += tr.trackOf(db.dict).bytes + tableBytes(db);
+  const dbs = engine.dbs;
+  for (let i = 0; i < dbs.length; i++) total += tr.trackAt(i, dbs[i]!).bytes + tableBytes(dbs[i]!);
+  tr.changed = false;
+  tr.epoch = newObjectEpoch;
+  tr.cachedUsed = total;
   return total;
 }
 
@@ -303,8 +335,9 @@ function selectVictim(engine: Engine, tr: Tracker, policy: string): { db: Db; ke
   if (policy === 'allkeys-random' || policy === 'volatile-random') {
     // One random key, visiting the dbs in turn (the static next_db).
     for (let i = 0; i < dbs.length; i++) {
-      const db = dbs[++tr.nextDb % dbs.length]!;
-      const t = tr.trackOf(db.dict);
+      const j = ++tr.nextDb % dbs.length;
+      const db = dbs[j]!;
+      const t = tr.trackAt(j, db);
       const arr = allkeys ? t.keys : t.volatile;
       if (arr.length !== 0) return { db, key: arr[Math.floor(Math.random() * arr.length)]! };
     }
@@ -315,7 +348,7 @@ function selectVictim(engine: Engine, tr: Tracker, policy: string): { db: Db; ke
     let total = 0;
     for (let i = 0; i < dbs.length; i++) {
       const db = dbs[i]!;
-      const t = tr.trackOf(db.dict);
+      const t = tr.trackAt(i, db);
       const arr = allkeys ? t.keys : t.volatile;
       if (arr.length === 0) continue;
       populate(engine, policy, pool, i, db, arr);

@@ -15,6 +15,7 @@ import type { Config } from '../../src/engine/config.js';
 import { ErrorReply, NULL_ARRAY, type Reply } from '../../src/engine/reply.js';
 import type { Session } from '../../src/engine/session.js';
 import { datasetBytes } from '../../src/commands/memory.js';
+import { loadKey } from '../../src/persistence/rdb/engine-bridge.js';
 import { DICT_BUCKET_SIZE, DICT_ENTRY_SIZE, SizeModel } from '../../src/memory/model.js';
 
 const T0 = 1_700_000_000_000;
@@ -170,7 +171,7 @@ describe('used_memory from the size model', () => {
     const { engine, r } = setup();
     r('SET', 'a', 'b');
     usedMemory(engine);
-    engine.dbs[0]!.dict.set('direct', engine.dbs[0]!.dict.get('a')!);
+    loadKey(engine.dbs[0]!, 'direct', engine.dbs[0]!.dict.get('a')!, null);
     expect(usedMemory(engine)).toBe(usedMemoryFull(engine));
   });
 });
