@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Bytes } from '../../src/engine/bytes.js';
-import { rejectIfOom } from '../../src/engine/maxmemory.js';
+import { rejectIfOom, usedMemory } from '../../src/engine/maxmemory.js';
 import type { Reply } from '../../src/engine/reply.js';
 import { Differential } from '../helpers/differential.js';
 
@@ -242,6 +242,43 @@ describe('LFU counter', () => {
       expect(typeof f).toBe('number');
       expect(f).toBeGreaterThanOrEqual(13);
       expect(f).toBeLessThanOrEqual(28);
+    }
+  });
+});
+
+describe('allkeys-lru on both servers', () => {
+  /** used_memory: INFO memory on redis; usedMemory() on the engine (INFO is not wired to it yet). */
+  const usedOf = async (name: string, call: (...a: string[]) => Promise<Reply>): Promise<number> =>
+    name === 'ours' ? usedMemory(d.engine) : Number(/used_memory:(\d+)/.exec(String(await call('INFO', 'memory')))![1]);
+
+  it('evicts only the keys not read since, on redis and on the engine alike', async () => {
+    const VALUE = 'v'.repeat(10_000);
+    const sides = {
+      redis: (...a: string[]) => d.client.call(...a) as Promise<Reply>,
+      ours: async (...a: string[]) => d.session.execute(a),
+    };
+    for (const call of Object.values(sides)) {
+      await call('CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lru');
+      await call('CONFIG', 'SET', 'maxmemory-samples', '64');
+    }
+    const before = { redis: 0, ours: 0 };
+    for (const [name, call] of Object.entries(sides)) {
+      before[name as 'redis' | 'ours'] = await usedOf(name, call);
+      for (let i = 0; i < 50; i++) await call('SET', `k:${i}`, VALUE);
+    }
+    // The LRU clock has a resolution of one second.
+    await new Promise((r) => setTimeout(r, 2100));
+    for (const call of Object.values(sides)) for (let i = 25; i < 50; i++) await call('GET', `k:${i}`);
+    for (const [name, call] of Object.entries(sides)) {
+      const used = await usedOf(name, call);
+      const perKey = (used - before[name as 'redis' | 'ours']) / 50;
+      await call('CONFIG', 'SET', 'maxmemory', String(Math.floor(used - 10 * perKey)));
+      expect(await call('SET', 'trigger', 'x')).not.toBeInstanceOf(Error);
+      const left = new Set<string>();
+      for (let i = 0; i < 50; i++) if ((await call('EXISTS', `k:${i}`)) === 1) left.add(`k:${i}`);
+      const evicted = [...Array(50).keys()].filter((i) => !left.has(`k:${i}`));
+      expect(evicted.length, name).toBeGreaterThanOrEqual(5);
+      expect(evicted.every((i) => i < 25), `${name} evicted ${evicted.join(',')}`).toBe(true);
     }
   });
 });
