@@ -4,6 +4,7 @@ import { globMatch } from '../engine/glob.js';
 import { ErrorReply, MapReply, OK, type Reply, SetReply, StatusReply } from '../engine/reply.js';
 import type { Session } from '../engine/session.js';
 import { scriptHost, sha1hex } from '../scripting/host.js';
+import { dumpFunctions, libraryName, parseFunctionDump } from '../scripting/dump.js';
 import type { HandlerMap } from './table.js';
 
 /** eval.c / script.c error replies, as Redis 7.2 sends them. */
@@ -120,9 +121,7 @@ const RO_WITH_WRITE_FLAG = new ErrorReply('ERR Can not execute a script with wri
 const LIBRARY_NOT_FOUND = new ErrorReply('ERR Library not found');
 const FUNCTION_FLUSH_OPTION = new ErrorReply('ERR FUNCTION FLUSH only supports SYNC|ASYNC option');
 const LIBRARYNAME_MISSING = new ErrorReply('ERR library name argument was not given');
-/** FUNCTION DUMP / RESTORE need Redis's RDB function payload; not implemented yet. */
-const DUMP_UNSUPPORTED = new ErrorReply('ERR FUNCTION DUMP is not supported by redscope yet');
-const RESTORE_BAD_PAYLOAD = new ErrorReply('ERR DUMP payload version or checksum are wrong');
+const RESTORE_POLICY = new ErrorReply('ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.');
 
 const FUNCTION_HELP = [
   'FUNCTION <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
@@ -256,11 +255,35 @@ export const scriptingCommands: HandlerMap = {
     if (r === 'unkillable') return UNKILLABLE;
     return OK;
   },
-  'function|dump'() {
-    return DUMP_UNSUPPORTED;
+  'function|dump'(ctx) {
+    return dumpFunctions([...scriptHost(ctx.engine).libraries.values()].map((l) => l.code));
   },
-  'function|restore'() {
-    return RESTORE_BAD_PAYLOAD;
+  'function|restore'(ctx, argv) {
+    let policy: 'append' | 'replace' | 'flush' = 'append';
+    if (argv.length > 3) {
+      const p = argv[3]!.toLowerCase();
+      if (p !== 'append' && p !== 'replace' && p !== 'flush') return RESTORE_POLICY;
+      policy = p;
+    }
+    const codes = parseFunctionDump(argv[2]!);
+    if (codes instanceof ErrorReply) return codes;
+    const host = scriptHost(ctx.engine);
+    const before = [...host.libraries.values()].map((l) => l.code);
+    if (policy === 'flush') host.flushFunctions();
+    for (const code of codes) {
+      let r: string | ErrorReply;
+      const name = libraryName(code);
+      if (policy === 'append' && name !== null && host.libraries.has(name)) r = new ErrorReply(`ERR Library ${name} already exists`);
+      else r = host.loadLibrary(code, policy === 'replace');
+      if (r instanceof ErrorReply) {
+        // All or nothing: put the libraries back as they were.
+        host.flushFunctions();
+        for (const c of before) host.loadLibrary(c, false);
+        return r;
+      }
+    }
+    ctx.engine.dirty++;
+    return OK;
   },
   'function|help'() {
     return FUNCTION_HELP;

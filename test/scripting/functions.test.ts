@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Differential } from '../helpers/differential.js';
 import { encodeReply } from '../../src/resp/encoder.js';
-import { MapReply, type Reply } from '../../src/engine/reply.js';
+import { ErrorReply, MapReply, OK, type Reply } from '../../src/engine/reply.js';
 import { installScripting } from './setup.js';
 
 let d: Differential;
@@ -129,6 +129,37 @@ redis.register_function('setresp', function() redis.setresp(3) return true end)`
     await d.do('FCALL', 'ver', '0');
     await d.do('FCALL', 'setresp', '0');
     expect(d.compared).toBeGreaterThan(5);
+  });
+
+  it('DUMP and RESTORE payloads', async () => {
+    await d.do('FUNCTION', 'LOAD', "#!lua name=l1\nredis.register_function('f', function() return 1 end)");
+    await d.do('FUNCTION', 'DUMP');
+    // A payload from the real server restores on both sides.
+    const payload = (await d.client.call('FUNCTION', 'DUMP')) as string;
+    const asArg = Buffer.from(payload, 'latin1');
+    await d.do('FUNCTION', 'RESTORE', asArg);
+    await d.do('FUNCTION', 'RESTORE', asArg, 'REPLACE');
+    await d.do('FUNCTION', 'RESTORE', asArg, 'bogus');
+    await d.do('FUNCTION', 'FLUSH');
+    await d.do('FUNCTION', 'RESTORE', asArg);
+    await d.do('FCALL', 'f', '0');
+    await d.do('FUNCTION', 'RESTORE', asArg, 'FLUSH');
+    await d.do('FUNCTION', 'RESTORE', Buffer.concat([Buffer.from([0]), asArg.subarray(1)]));
+    await d.do('FUNCTION', 'RESTORE', 'short');
+    // A longer library is LZF-compressed in the payload.
+    const long = `#!lua name=big\n${Array.from({ length: 20 }, (_, i) => `redis.register_function('fn${i}', function() return ${i} end)`).join('\n')}`;
+    await d.do('FUNCTION', 'FLUSH');
+    await d.do('FUNCTION', 'LOAD', long);
+    await d.do('FUNCTION', 'DUMP');
+    const big = Buffer.from((await d.client.call('FUNCTION', 'DUMP')) as string, 'latin1');
+    await d.do('FUNCTION', 'RESTORE', big, 'FLUSH');
+    await d.do('FCALL', 'fn7', '0');
+    // Our own payload restores in our engine (7.2's RDB version is newer than 7.0.15 accepts).
+    const ours = (await d.session.execute(['FUNCTION', 'DUMP'])) as string;
+    expect(ours.charCodeAt(ours.length - 10)).toBe(11);
+    expect(await d.session.execute(['FUNCTION', 'RESTORE', ours, 'FLUSH'])).toEqual(OK);
+    expect(await d.session.execute(['FCALL', 'fn19', '0'])).toBe(19);
+    expect(await d.session.execute(['FUNCTION', 'RESTORE', ours])).toEqual(new ErrorReply('ERR Library big already exists'));
   });
 
   it('propagates FUNCTION LOAD and the effects of FCALL', async () => {
