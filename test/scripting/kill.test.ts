@@ -77,4 +77,17 @@ describe('runaway scripts', () => {
       'UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.',
     );
   });
+
+  it('FUNCTION KILL stops a runaway function', async () => {
+    const e = engine(20);
+    const s = e.createSession();
+    const other = e.createSession();
+    const replies: unknown[] = [];
+    scriptHost(e).onBusy = () => void replies.push(other.execute(['FUNCTION', 'KILL']));
+    expect(s.execute(['FUNCTION', 'LOAD', "#!lua name=spin\nredis.register_function('spin', function() while true do end end)"])).toBe('spin');
+    const r = s.execute(['FCALL', 'spin', '0']) as ErrorReply;
+    expect(r.message).toBe('ERR Script killed by user with SCRIPT KILL... script: spin, on @user_function:2.');
+    expect(replies).toHaveLength(1);
+    expect(s.execute(['FCALL', 'spin', 'x'])).toEqual(new ErrorReply('ERR Bad number of keys provided'));
+  });
 });
