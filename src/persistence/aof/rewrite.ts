@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Bytes } from '../../engine/bytes.js';
 import { Engine } from '../../engine/engine.js';
+import { scriptHost } from '../../scripting/host.js';
 import { AtomicFileWriter } from '../io/atomic-file.js';
 import { objectToValue } from '../rdb/engine-bridge.js';
 import { serializeEngine } from '../rdb/save.js';
@@ -32,6 +33,23 @@ export function respCommand(argv: readonly Bytes[]): string {
   let s = `*${argv.length}\r\n`;
   for (const a of argv) s += `$${a.length}\r\n${a}\r\n`;
   return s;
+}
+
+/** A library's name from its `#!lua name=…` first line. */
+function libraryName(code: string): string {
+  const nl = code.indexOf('\n');
+  return /\bname=(\S+)/.exec(nl < 0 ? code : code.slice(0, nl))?.[1] ?? code;
+}
+
+/**
+ * The function libraries a rewrite carries (rewriteFunctions): the engine's (FUNCTION LOAD),
+ * plus those only read from a file's RDB part (`extra`) — by library name, the engine's win.
+ */
+export function functionCodes(engine: Engine, extra: readonly string[] = []): string[] {
+  const byName = new Map<string, string>();
+  for (const code of extra) byName.set(libraryName(code), code);
+  for (const lib of scriptHost(engine).libraries.values()) byName.set(lib.name, lib.code);
+  return [...byName.values()];
 }
 
 export interface AofContentOptions {
@@ -211,7 +229,7 @@ export async function rewriteAof(input: string, options: RewriteOptions = {}): P
     const replay = await replayAof(resolved, engine, { onProgress: options.onProgress });
     const rdbVersion = preamble ? options.rdbVersion ?? AOF_BASE_RDB_VERSION : null;
     const ts = options.timestamp ? Math.floor(Date.now() / 1000) : null;
-    const parts = aofBaseContent(engine, replay.functions, { preamble, rdbVersion: rdbVersion ?? undefined, timestamp: ts });
+    const parts = aofBaseContent(engine, functionCodes(engine, replay.functions), { preamble, rdbVersion: rdbVersion ?? undefined, timestamp: ts });
     const keys = engine.dbs.reduce((n, d) => n + d.dict.size, 0);
     const common = {
       input,

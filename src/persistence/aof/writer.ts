@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Bytes } from '../../engine/bytes.js';
 import type { Engine } from '../../engine/engine.js';
 import { parseManifest, type AofManifest, type ManifestEntry } from './manifest.js';
-import { aofBaseContent, baseFileName, fsyncDir, incrFileName, respCommand, writeFileSynced, writeManifestAtomically } from './rewrite.js';
+import { aofBaseContent, baseFileName, functionCodes, fsyncDir, incrFileName, respCommand, writeFileSynced, writeManifestAtomically } from './rewrite.js';
 
 /**
  * The engine's append-only file (aof.c), in Redis 7's multi-part layout: `dir/appenddirname/`
@@ -193,7 +193,7 @@ export class AofWriter {
 
   private baseContent(): Buffer[] {
     const c = this.engine.config;
-    return aofBaseContent(this.engine, this.functions, {
+    return aofBaseContent(this.engine, functionCodes(this.engine, this.functions), {
       preamble: c.aofUseRdbPreamble,
       timestamp: c.aofTimestampEnabled ? Math.floor(Date.now() / 1000) : null,
       rdbcompression: c.rdbcompression,

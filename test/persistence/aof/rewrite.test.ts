@@ -41,6 +41,9 @@ async function ourDigest(p: string): Promise<string> {
   }
 }
 
+/** Function libraries the last realDigest() server had loaded. */
+let lastLibraries = 0;
+
 /** Starts redis-server 7.0.15 on an AOF (a single file, or an appendonlydir) and returns its DEBUG DIGEST. */
 async function realDigest(aof: string): Promise<string> {
   const dir = fresh();
@@ -50,6 +53,7 @@ async function realDigest(aof: string): Promise<string> {
   try {
     const c = await server.client();
     const d = ((await c.call('DEBUG', 'DIGEST')) as StatusReply).text;
+    lastLibraries = ((await c.call('FUNCTION', 'LIST')) as unknown[]).length;
     c.close();
     return d;
   } finally {
@@ -236,6 +240,8 @@ describe.skipIf(!hasCorpus)('aof rewrite of the corpus AOFs from Redis <= 7.0', 
         const out = src.endsWith('.aof') ? path.join(fresh(), 'out.aof') : path.join(fresh(), 'out');
         await rewriteAof(src, { output: out, preamble });
         expect(await realDigest(out), `${preamble ? 'preamble' : 'commands'}`).toBe(expected);
+        // Redis Functions (7.0+) are carried too: as RDB function records or FUNCTION LOAD.
+        if (v.startsWith('7.')) expect(lastLibraries, 'function libraries').toBeGreaterThan(0);
       }
     });
   }

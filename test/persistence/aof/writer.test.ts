@@ -11,6 +11,7 @@ import { replayAof } from '../../../src/persistence/aof/load.js';
 import { parseManifest } from '../../../src/persistence/aof/manifest.js';
 import { openPersistence } from '../../../src/persistence/aof/open.js';
 import { aofInfoFields, getAofWriter } from '../../../src/persistence/aof/writer.js';
+import { scriptHost } from '../../../src/scripting/host.js';
 import { startRealRedis } from '../../../src/testing/real-redis.js';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -383,6 +384,35 @@ describe('BGREWRITEAOF against redis 7.0', () => {
     p.close();
     e.close();
   });
+});
+
+describe('functions in a rewritten base', () => {
+  for (const preamble of [true, false]) {
+    it(`BGREWRITEAOF carries the engine's function libraries (${preamble ? 'RDB' : 'FUNCTION LOAD'}); redis loads them`, async () => {
+      const dir = fresh();
+      const e = engineWith({ aofUseRdbPreamble: preamble });
+      const p = await openPersistence(e, dir);
+      const code = "#!lua name=mylib\nredis.register_function('myfunc', function(keys, args) return 42 end)";
+      expect(scriptHost(e).loadLibrary(code, false)).toBe('mylib');
+      run(e, [['SET', 'k', 'v'], ['BGREWRITEAOF']]);
+      await getAofWriter(e)!.waitRewrite();
+      p.close();
+      e.close();
+      const base = fs.readdirSync(path.join(dir, 'appendonlydir')).find((f) => f.includes('.base.'))!;
+      expect(base).toBe(`appendonly.aof.2.base.${preamble ? 'rdb' : 'aof'}`);
+      const d = fresh();
+      fs.cpSync(path.join(dir, 'appendonlydir'), path.join(d, 'appendonlydir'), { recursive: true });
+      const server = await startRealRedis(['--dir', d, '--appendonly', 'yes']);
+      try {
+        const c = await server.client();
+        expect(await c.call('FCALL', 'myfunc', '0')).toBe(42);
+        expect(await c.call('GET', 'k')).toBe('v');
+        c.close();
+      } finally {
+        await server.stop();
+      }
+    });
+  }
 });
 
 describe('appendfsync everysec and no', () => {
