@@ -34,6 +34,8 @@ import { keyUsage } from '../memory/object.js';
  * connected, measured with INFO memory right after start-up (used_memory_startup was 876192).
  */
 export const USED_MEMORY_BASELINE = 914664;
+/** used_memory_startup of the same server (INFO memory): what it allocates before any client. */
+export const USED_MEMORY_STARTUP = 876192;
 
 /** Collections up to this many elements are measured exactly; larger ones sampled as MEMORY USAGE does. */
 const EXACT_ELEMENTS = 128;
@@ -77,6 +79,8 @@ class Tracker {
   /** Reads served from the cache since the last full check (a full check runs every 1024). */
   cachedReads = 0;
   cachedUsed = 0;
+  /** Highest used_memory computed (used_memory_peak). */
+  peak = 0;
   private lastDict: Map<Bytes, RedisObject> | null = null;
   private lastTrack: DictTrack | null = null;
 
@@ -281,7 +285,14 @@ export function usedMemory(engine: Engine): number {
   tr.changed = false;
   tr.epoch = newObjectEpoch;
   tr.cachedUsed = total;
+  if (total > tr.peak) tr.peak = total;
   return total;
+}
+
+/** used_memory_peak: the highest used_memory seen (at least the current one). */
+export function usedMemoryPeak(engine: Engine): number {
+  const used = usedMemory(engine);
+  return Math.max(used, trackers.get(engine)!.peak);
 }
 
 /** The dataset part of used_memory (used_memory - baseline). */

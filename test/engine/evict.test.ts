@@ -10,6 +10,7 @@ import {
   USED_MEMORY_BASELINE,
   usedMemory,
   usedMemoryFull,
+  usedMemoryPeak,
 } from '../../src/engine/maxmemory.js';
 import type { Config } from '../../src/engine/config.js';
 import { ErrorReply, NULL_ARRAY, type Reply } from '../../src/engine/reply.js';
@@ -163,6 +164,7 @@ describe('used_memory from the size model', () => {
     r('FLUSHALL');
     check();
     expect(usedMemory(engine)).toBe(USED_MEMORY_BASELINE);
+    expect(usedMemoryPeak(engine)).toBeGreaterThan(USED_MEMORY_BASELINE + 300 * 8);
     r('SET', 'after', 'flush');
     check();
   });
