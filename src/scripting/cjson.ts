@@ -395,9 +395,18 @@ function bytesOf(n: number): string {
   return s;
 }
 
-/** cmsgpack.unpack: every object in `s`, as Lua source "return v1, v2, ...". */
-export function msgpackToLua(s: string): string {
-  let p = 0;
+/**
+ * mp_unpack_full: up to `limit` objects (0 = all) of `s` from byte `offset`, as Lua source
+ * "return v1, v2, ..." — preceded by the next offset (-1 at the end) when `limit` > 0
+ * (unpack_one / unpack_limit).
+ */
+export function msgpackToLua(s: string, limit = 0, offset = 0): string {
+  if (limit < 0 || offset < 0) {
+    // lua-cmsgpack prints the input length where it says "limit".
+    throw new CjsonError(`Invalid request to unpack with offset of ${offset} and limit of ${s.length}.`);
+  }
+  if (offset > s.length) throw new CjsonError(`Start offset ${offset} greater than input length ${s.length}.`);
+  let p = offset;
   const need = (n: number): void => {
     if (p + n > s.length) throw new CjsonError('Missing bytes in input.');
   };
@@ -474,6 +483,7 @@ export function msgpackToLua(s: string): string {
     }
   };
   const values: string[] = [];
-  while (p < s.length) values.push(one());
+  while (p < s.length && (limit === 0 || values.length < limit)) values.push(one());
+  if (limit > 0) values.unshift(String(p >= s.length ? -1 : p));
   return `return ${values.join(',')}`;
 }

@@ -226,7 +226,11 @@ export class ScriptHost {
     if (c === 83 /* S */) return structMessage(msg);
     if (c === 85 /* U */) {
       try {
-        return `O${msgpackToLua(msg.slice(1))}`;
+        const nl1 = msg.indexOf('\n');
+        const nl2 = msg.indexOf('\n', nl1 + 1);
+        const limit = Number(msg.slice(1, nl1));
+        const offset = Number(msg.slice(nl1 + 1, nl2));
+        return `O${msgpackToLua(msg.slice(nl2 + 1), limit, offset)}`;
       } catch (e) {
         if (e instanceof CjsonError) return `E${e.message}`;
         throw e;

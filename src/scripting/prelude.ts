@@ -459,16 +459,22 @@ cmsgpack_lib.pack = cfunction(function(...)
   return recv()
 end)
 local unpack_env = {}
-cmsgpack_lib.unpack = cfunction(function(s)
+local function mp_unpack(fname, s, limit, offset)
   if type(s) ~= 'string' and type(s) ~= 'number' then
-    error("bad argument #1 to 'unpack' (string expected, got " .. (s == nil and 'no value' or type(s)) .. ')', 0)
+    error('bad argument #1 to \'' .. fname .. "' (string expected, got " .. (s == nil and 'no value' or type(s)) .. ')', 0)
   end
-  send('U' .. s)
+  send('U' .. limit .. '\n' .. offset .. '\n' .. s)
   local r = recv()
   if sbyte(r, 1) == 69 then error(ssub(r, 2), 0) end
   local f = loadstring(ssub(r, 2), '=cmsgpack')
   setfenv(f, unpack_env)
   return f()
+end
+local function optint(v) local n = tonumber(v) if n == nil then return 0 end return floor(n) end
+cmsgpack_lib.unpack = cfunction(function(s) return mp_unpack('unpack', s, 0, 0) end)
+cmsgpack_lib.unpack_one = cfunction(function(s, offset) return mp_unpack('unpack_one', s, 1, optint(offset)) end)
+cmsgpack_lib.unpack_limit = cfunction(function(s, limit, offset)
+  return mp_unpack('unpack_limit', s, optint(limit), optint(offset))
 end)
 
 -- coroutine: Lua-level hooks are per thread in 5.1 (Redis's C hook is inherited), so

@@ -143,6 +143,15 @@ describe('cmsgpack against real redis', () => {
       'return tostring(cmsgpack.unpack(cmsgpack.pack(1.5)))',
       'return cmsgpack.unpack(cmsgpack.pack(-2^40))',
       "local t = cmsgpack.unpack(cmsgpack.pack({x={y='z'}, n={1,2}})) return {t.x.y, t.n[2]}",
+      "local s = cmsgpack.pack(1, 'a', {2}) return {cmsgpack.unpack_one(s)}",
+      "local s = cmsgpack.pack(1, 'a', {2}) return {cmsgpack.unpack_one(s, 1)}",
+      "local s = cmsgpack.pack(1, 'a', {2}) return {cmsgpack.unpack_one(s, 3)}",
+      "local s = cmsgpack.pack(1, 'a', {2}) return {cmsgpack.unpack_limit(s, 2)}",
+      "local s = cmsgpack.pack(1, 'a', {2}) return {cmsgpack.unpack_limit(s, 2, 3)}",
+      "local s = cmsgpack.pack(1, 'a', {2}) return {cmsgpack.unpack_one(s, 5)}",
+      "return {cmsgpack.unpack_one('')}",
+      "return {cmsgpack.unpack_one('abc', 10)}",
+      "return {cmsgpack.unpack_limit('abc', -1)}",
     ]);
   });
 });
