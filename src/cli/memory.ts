@@ -10,6 +10,8 @@ import {
   csvField,
   csvLine,
   limitsOf,
+  materialize,
+  measuringVisitor,
   prefixJson,
   prefixLabel,
   PrefixTree,
@@ -27,7 +29,6 @@ import { FormatError } from '../persistence/io/errors.js';
 import { bytesToJson } from '../persistence/rdb/json.js';
 import { RdbParser } from '../persistence/rdb/reader.js';
 import type { RdbVisitor } from '../persistence/rdb/types.js';
-import { collectKeys } from '../persistence/rdb/value.js';
 import { fileOut, type TextOut } from './dump.js';
 import { describeFormatError, ensureReadable, EXIT_INVALID, EXIT_VALID } from './file-input.js';
 import type { CliIO } from './main.js';
@@ -372,19 +373,19 @@ export async function memoryReport(file: string, opts: MemoryOptions, limits: En
   if (table && !TableClass) TableClass = (await import('cli-table3')).default;
   await readReportFile(
     file,
-    collectKeys(
-      ({ info, value }) => {
-        if (!builder.measure(info, value)) return;
+    measuringVisitor(
+      builder,
+      (info, value, str) => {
         const m = builder.current;
         keys++;
-        summary.addFigures(info.db, value.type, m.encoding, m.bytes, m.baseEncoding, m.baseBytes);
+        summary.addFigures(info.db, info.type, m.encoding, m.bytes, m.baseEncoding, m.baseBytes);
         if (tree) tree.add(info.key, m.bytes, m.baseBytes);
         if (!byKey || m.bytes < minBytes) return;
         // Only keys that are printed or kept become record objects.
         if (top) {
-          if (top.wouldKeep(m.bytes)) top.push(builder.materialize(info, value));
-        } else if (json) json.write(recordJson(builder.materialize(info, value)));
-        else out.bytes(csvLine(builder.materialize(info, value)));
+          if (top.wouldKeep(m.bytes)) top.push(materialize(builder, info, value, str));
+        } else if (json) json.write(recordJson(materialize(builder, info, value, str)));
+        else out.bytes(csvLine(materialize(builder, info, value, str)));
       },
       {
         onHeader: (_m, v) => {

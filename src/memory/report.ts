@@ -1,7 +1,8 @@
 import type { Bytes } from '../engine/bytes.js';
 import { bytesToJson } from '../persistence/rdb/json.js';
-import type { RdbKeyInfo } from '../persistence/rdb/types.js';
-import type { RdbValue } from '../persistence/rdb/value.js';
+import type { RdbKeyInfo, RdbVisitor } from '../persistence/rdb/types.js';
+import { collectKeys, type RdbValue } from '../persistence/rdb/value.js';
+import { encodingFor } from '../engine/types/string.js';
 import type { MemoryTarget } from './model.js';
 import { DEFAULT_LIMITS, LoadedMemoryModel, type EncodingLimits } from './rdb.js';
 
@@ -162,6 +163,22 @@ export class RecordBuilder {
     return true;
   }
 
+  /**
+   * measure() for a string value without building the value object (most keys of most
+   * files are strings): the same figure LoadedMemoryModel.key gives (the encoding
+   * tryObjectEncoding picks on load, SizeModel.string, the key's own overhead); a string's
+   * encoding does not depend on the thresholds.
+   */
+  measureString(info: RdbKeyInfo, s: Bytes): void {
+    const m = this.model.model;
+    const enc = encodingFor(s);
+    const c = this.current;
+    c.encoding = enc;
+    c.bytes = m.string(s.length, enc) + m.keyOverhead(info.key.length);
+    c.baseEncoding = this.baseModel ? enc : null;
+    c.baseBytes = c.bytes;
+  }
+
   /** The record of the key last measured. */
   materialize(info: RdbKeyInfo, value: RdbValue): MemoryRecord {
     const c = this.current;
@@ -184,6 +201,45 @@ export class RecordBuilder {
   record(info: RdbKeyInfo, value: RdbValue): MemoryRecord | null {
     return this.measure(info, value) ? this.materialize(info, value) : null;
   }
+}
+
+/**
+ * A reader visitor that measures every key: string values straight from the reader (no value
+ * object), other values collected whole (collectKeys) and measured. `onKey` gets the key and
+ * either its collected value or its string; the figures are in `builder.current`. Keys with
+ * no figure (module values) are skipped (builder.skipped counts them).
+ */
+export function measuringVisitor(
+  builder: RecordBuilder,
+  onKey: (info: RdbKeyInfo, value: RdbValue | null, str: Bytes) => void,
+  extra: Parameters<typeof collectKeys>[1] = {},
+): RdbVisitor {
+  const inner = collectKeys(({ info, value }) => {
+    if (builder.measure(info, value)) onKey(info, value, '');
+  }, extra);
+  let str: Bytes | null = null;
+  return {
+    ...inner,
+    onKey(i) {
+      str = null;
+      inner.onKey!(i);
+    },
+    onString(v) {
+      str = v;
+    },
+    onKeyEnd(i) {
+      if (str === null) return inner.onKeyEnd!(i);
+      const s = str;
+      str = null;
+      builder.measureString(i, s);
+      onKey(i, null, s);
+    },
+  };
+}
+
+/** The record of a key measured by measuringVisitor. */
+export function materialize(builder: RecordBuilder, info: RdbKeyInfo, value: RdbValue | null, str: Bytes): MemoryRecord {
+  return builder.materialize(info, value ?? { type: 'string', value: str });
 }
 
 // --- top N ------------------------------------------------------------------------------

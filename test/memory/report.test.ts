@@ -11,6 +11,8 @@ import type { MemoryTarget } from '../../src/memory/model.js';
 import {
   csvLine,
   elementStats,
+  materialize,
+  measuringVisitor,
   PrefixTree,
   RecordBuilder,
   rdbtoolsExpiry,
@@ -239,6 +241,39 @@ async function records(file: string, target: MemoryTarget): Promise<MemoryRecord
   );
   return out;
 }
+
+/** The same records through measuringVisitor (string values measured without a value object). */
+async function recordsFast(file: string, target: MemoryTarget, limits = DEFAULT_LIMITS): Promise<MemoryRecord[]> {
+  const b = new RecordBuilder({ target, limits });
+  const out: MemoryRecord[] = [];
+  await readRdbFile(
+    file,
+    measuringVisitor(b, (i, value, str) => out.push(materialize(b, i, value, str)), { onHeader: (_m, v) => (b.rdbVersion = v) }),
+  );
+  return out;
+}
+
+describe('measuringVisitor', () => {
+  const files = [FIXTURE, ...['6.2.16', '7.0.15', '7.2.6', '7.4.1', '5.0.14'].map((v) => path.join(CORPUS, v, 'dump.rdb')).filter((f) => fs.existsSync(f))];
+  it('gives every key the record RecordBuilder.record gives it, on every target, with and without what-if settings', async () => {
+    for (const file of files) {
+      for (const target of ['6.2', '7.0', '7.2', '7.4'] as MemoryTarget[]) {
+        const slow = await records(file, target);
+        const fast = await recordsFast(file, target);
+        expect(fast).toEqual(slow);
+        expect(fast.some((r) => r.type === 'string')).toBe(true);
+      }
+      const limits = { ...DEFAULT_LIMITS, hashMaxListpackEntries: 1024, zsetMaxListpackEntries: 1 };
+      const b = new RecordBuilder({ limits });
+      const slow: MemoryRecord[] = [];
+      await readRdbFile(file, collectKeys(({ info: i, value }) => {
+        const r = b.record(i, value);
+        if (r) slow.push(r);
+      }, { onHeader: (_m, v) => (b.rdbVersion = v) }));
+      expect(await recordsFast(file, '7.2', limits)).toEqual(slow);
+    }
+  });
+});
 
 describe.skipIf(!redisServerPath())('on the project fixture, against redis-server 7.0.15 loading it', () => {
   let server: RealRedis;
