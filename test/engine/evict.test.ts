@@ -332,6 +332,7 @@ describe('LFU', () => {
       }
       return runs.sort((a, b) => a - b)[2]!;
     };
+    // Medians of 5 runs; 300 simulated medians per cell stayed within ±5 (±15% when larger) of the table.
     // factor | 100 hits | 1000 hits | 100K hits | 1M hits (redis.conf)
     //   0    |   104    |    255    |    255    |   255
     //   1    |    18    |     49    |    255    |   255
@@ -339,7 +340,7 @@ describe('LFU', () => {
     // 100    |     8    |     11    |     49    |   143
     const near = (got: number, want: number) => {
       if (want === 255) expect(got).toBe(255);
-      else expect(Math.abs(got - want)).toBeLessThanOrEqual(Math.max(3, want * 0.15));
+      else expect(Math.abs(got - want)).toBeLessThanOrEqual(Math.max(5, want * 0.15));
     };
     near(median(0, 100), 104);
     near(median(0, 1000), 255);
