@@ -6,7 +6,7 @@ import * as C from '../../src/persistence/rdb/constants.js';
 import { readRdbFile } from '../../src/persistence/rdb/reader.js';
 import type { RdbKeyInfo } from '../../src/persistence/rdb/types.js';
 import { collectKeys, type RdbValue } from '../../src/persistence/rdb/value.js';
-import { DEFAULT_LIMITS, LoadedMemoryModel } from '../../src/memory/rdb.js';
+import { DEFAULT_LIMITS, LoadedMemoryModel, type EncodingLimits } from '../../src/memory/rdb.js';
 import type { MemoryTarget } from '../../src/memory/model.js';
 import {
   csvLine,
@@ -275,37 +275,74 @@ describe('measuringVisitor', () => {
   });
 });
 
-describe.skipIf(!redisServerPath())('on the project fixture, against redis-server 7.0.15 loading it', () => {
-  let server: RealRedis;
-  beforeAll(async () => {
-    // The later --dir/--dbfilename win: the server loads the fixture (and never saves: --save '').
-    server = await startRealRedis(['--dir', path.dirname(FIXTURE), '--dbfilename', path.basename(FIXTURE)]);
-  }, 20000);
-  afterAll(async () => {
-    await server?.stop();
-  });
-
-  it('every key: OBJECT ENCODING equal, MEMORY USAGE SAMPLES 0 equal (skiplists: random levels, near), with --target 7.0', async () => {
-    const got = await records(FIXTURE, '7.0');
-    const c = await server.client();
-    let real = 0;
-    let model = 0;
-    try {
-      expect(got.length).toBe(await keyCount(c));
-      for (const r of got) {
-        await c.call('SELECT', String(r.db));
-        const enc = await c.call('OBJECT', 'ENCODING', r.key);
-        const usage = Number(await c.call('MEMORY', 'USAGE', r.key, 'SAMPLES', '0'));
-        expect([r.key, r.encoding]).toEqual([r.key, enc]);
-        if (r.encoding === 'skiplist') expect(Math.abs(r.bytes - usage) / usage).toBeLessThan(0.1);
-        else expect([r.key, r.bytes]).toEqual([r.key, usage]);
-        real += usage;
-        model += r.bytes;
-      }
-    } finally {
-      c.close();
+/**
+ * Loads the fixture into a real redis-server 7.0.15 started with `config` and compares every
+ * key: OBJECT ENCODING equal, MEMORY USAGE SAMPLES 0 equal (skiplists: random node levels,
+ * near), totals within 1%.
+ */
+async function compareWithServer(config: Array<[string, string]>, limits: EncodingLimits): Promise<MemoryRecord[]> {
+  // The later --dir/--dbfilename win: the server loads the fixture (and never saves: --save '').
+  const server = await startRealRedis([
+    '--dir', path.dirname(FIXTURE), '--dbfilename', path.basename(FIXTURE),
+    ...config.flatMap(([n, v]) => [`--${n}`, v]),
+  ]);
+  const got = await recordsFast(FIXTURE, '7.0', limits);
+  const c = await server.client();
+  let real = 0;
+  let model = 0;
+  try {
+    expect(got.length).toBe(await keyCount(c));
+    for (const r of got) {
+      await c.call('SELECT', String(r.db));
+      const enc = await c.call('OBJECT', 'ENCODING', r.key);
+      const usage = Number(await c.call('MEMORY', 'USAGE', r.key, 'SAMPLES', '0'));
+      expect([r.key, r.encoding]).toEqual([r.key, enc]);
+      if (r.encoding === 'skiplist') expect(Math.abs(r.bytes - usage) / usage).toBeLessThan(0.1);
+      else expect([r.key, r.bytes]).toEqual([r.key, usage]);
+      real += usage;
+      model += r.bytes;
     }
-    expect(Math.abs(model - real) / real).toBeLessThanOrEqual(0.01);
+  } finally {
+    c.close();
+    await server.stop();
+  }
+  expect(Math.abs(model - real) / real).toBeLessThanOrEqual(0.01);
+  return got;
+}
+
+describe.skipIf(!redisServerPath())('on the project fixture, against redis-server 7.0.15 loading it', () => {
+  it('every key: OBJECT ENCODING and MEMORY USAGE SAMPLES 0, with --target 7.0', async () => {
+    await compareWithServer([], DEFAULT_LIMITS);
+  }, 30000);
+
+  it('what-if settings: the figures of a server started with those settings (encodings change)', async () => {
+    const config: Array<[string, string]> = [
+      ['hash-max-listpack-entries', '1024'],
+      ['set-max-intset-entries', '1000'],
+      ['zset-max-listpack-entries', '300'],
+      ['zset-max-listpack-value', '6'],
+    ];
+    const limits: EncodingLimits = {
+      ...DEFAULT_LIMITS, hashMaxListpackEntries: 1024, setMaxIntsetEntries: 1000, zsetMaxListpackEntries: 300, zsetMaxListpackValue: 6,
+    };
+    const got = await compareWithServer(config, limits);
+    const enc = (k: string) => got.find((r) => r.key === k)!;
+    // What the settings changed (under the defaults these are hashtable, hashtable, skiplist, listpack).
+    expect(enc('db0:hash:big')).toMatchObject({ encoding: 'listpack', base: { encoding: 'hashtable' } });
+    expect(enc('db0:set:bigint')).toMatchObject({ encoding: 'intset', base: { encoding: 'hashtable' } });
+    expect(enc('db0:zset:big')).toMatchObject({ encoding: 'listpack', base: { encoding: 'skiplist' } });
+    // A zset listpack blob stays a listpack on load whatever its member lengths (only the entry
+    // count is checked), as the server shows for db0:geo.
+    expect(enc('db0:geo')).toMatchObject({ encoding: 'listpack', largestElement: 7 });
+  }, 30000);
+
+  it('what-if the other way: smaller thresholds turn listpacks and intsets into hash tables', async () => {
+    const got = await compareWithServer(
+      [['hash-max-ziplist-entries', '1'], ['set-max-intset-entries', '2']],
+      { ...DEFAULT_LIMITS, hashMaxListpackEntries: 1, setMaxIntsetEntries: 2 },
+    );
+    expect(got.filter((r) => r.type === 'hash' && r.encoding === 'hashtable' && r.base?.encoding === 'listpack').length).toBeGreaterThan(0);
+    expect(got.filter((r) => r.type === 'set' && r.encoding === 'hashtable' && r.base?.encoding === 'intset').length).toBeGreaterThan(0);
   }, 30000);
 });
 
