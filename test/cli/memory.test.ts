@@ -353,6 +353,41 @@ describe('redscope memory: bad input and output', () => {
   });
 });
 
+const CORPUS = path.resolve(ROOT, '../shared/corpus');
+describe.skipIf(!fs.existsSync(CORPUS))('redscope memory on the shared corpus', () => {
+  for (const [version, target] of [
+    ['6.2.16', '6.2'],
+    ['7.0.15', '7.0'],
+    ['7.2.6', '7.2'],
+    ['7.4.1', '7.4'],
+  ]) {
+    it(`${version} --target ${target}: the JSON's bytes add up to the servers' MEMORY USAGE figures within 1%, encodings equal`, async () => {
+      const dir = path.join(CORPUS, version);
+      const expected = JSON.parse(fs.readFileSync(path.join(dir, 'dump.expected.json'), 'utf8')) as {
+        keys: Array<{ db: number; key: string; encoding: string; memory: number }>;
+      };
+      const r = await memory('--format', 'jsonl', '--target', target, path.join(dir, 'dump.rdb'));
+      expect(r.code).toBe(0);
+      const got = r.out.trim().split('\n').map((l) => JSON.parse(l) as JsonRecord);
+      const hex = (k: JsonRecord['key']) => (typeof k === 'string' ? Buffer.from(k, 'utf8') : Buffer.from(k.base64, 'base64')).toString('hex');
+      const byKey = new Map(got.map((o) => [`${o.db}:${hex(o.key)}`, o]));
+      let model = 0;
+      let real = 0;
+      for (const k of expected.keys) {
+        const o = byKey.get(`${k.db}:${k.key}`);
+        expect(o, k.key).toBeDefined();
+        expect([k.key, o!.encoding]).toEqual([k.key, k.encoding]);
+        model += o!.bytes;
+        real += k.memory;
+      }
+      expect(Math.abs(model - real) / real).toBeLessThanOrEqual(0.01);
+      // The table's total is the same sum over every key of the file.
+      const t = await memory('--by', 'type', '--target', target, path.join(dir, 'dump.rdb'));
+      expect(t.out).toContain(`(${got.reduce((n, o) => n + o.bytes, 0)} bytes) in ${got.length} keys`);
+    });
+  }
+});
+
 const registered = buildProgram().commands.some((c) => c.name() === 'memory');
 describe.skipIf(!registered)('redscope memory through bin/redscope.js', () => {
   it('runs as a subcommand of the real program', async () => {
