@@ -9,6 +9,7 @@ import { listCommands } from './list.js';
 import { memoryCommands } from './memory.js';
 import { persistenceCommands } from './persistence.js';
 import { pubsubCommands } from './pubsub.js';
+import { scriptingCommands } from './scripting.js';
 import { serializeCommands } from './serialize.js';
 import { serverCommands } from './server.js';
 import { setCommands } from './set.js';
@@ -45,4 +46,5 @@ export const ALL_HANDLERS: HandlerMap = Object.assign(
   serializeCommands,
   persistenceCommands,
   memoryCommands,
+  scriptingCommands,
 );

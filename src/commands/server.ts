@@ -11,6 +11,8 @@ import {
 } from '../engine/reply.js';
 import type { Session } from '../engine/session.js';
 import { lruClock } from '../engine/evict.js';
+import { performEvictions, usedMemory, usedMemoryDataset, usedMemoryPeak, USED_MEMORY_STARTUP } from '../engine/maxmemory.js';
+import { aofInfoFields } from '../persistence/aof/writer.js';
 import { REDIS_VERSION } from './connection.js';
 import { commandHasKeys, getCommandKeys } from './keys.js';
 import { helpReply } from './pubsub.js';
@@ -310,10 +312,11 @@ function configSet(ctx: Session, argv: Bytes[]): Reply {
   }
   // All values parsed: apply them together (CONFIG SET is atomic).
   for (const [p, value] of updates) p.set(ctx.engine, value);
-  // A new hz changes the cron period: let the engine reschedule when it knows how.
-  if (updates.some(([p]) => p.name === 'hz')) {
-    const engine = ctx.engine as unknown as { rescheduleCron?: () => void };
-    if (typeof engine.rescheduleCron === 'function') engine.rescheduleCron();
+  // A new hz changes the cron period.
+  if (updates.some(([p]) => p.name === 'hz')) ctx.engine.rescheduleCron();
+  // Lowering maxmemory below what is used evicts at once, as Redis does.
+  if (updates.some(([p]) => p.name === 'maxmemory' || p.name === 'maxmemory-policy') && ctx.engine.config.maxmemory !== 0) {
+    performEvictions(ctx.engine);
   }
   return OK;
 }
@@ -516,7 +519,11 @@ function infoSections(ctx: Session, wanted: (name: string) => boolean): Section[
   const uptime = Math.floor((now - engine.startTime) / 1000);
   const sessions = [...engine.sessions];
   const mem = process.memoryUsage();
-  const used = mem.heapUsed;
+  // The dataset as Redis would hold it (the memory model), not this process's JS heap.
+  const used = usedMemory(engine);
+  const peak = usedMemoryPeak(engine);
+  const dataset = usedMemoryDataset(engine);
+  const aof = aofInfoFields(engine);
   const cpu = process.cpuUsage();
 
   if (wanted('server')) {
@@ -584,13 +591,13 @@ function infoSections(ctx: Session, wanted: (name: string) => boolean): Section[
       ['used_memory_human', human(used)],
       ['used_memory_rss', mem.rss],
       ['used_memory_rss_human', human(mem.rss)],
-      ['used_memory_peak', used],
-      ['used_memory_peak_human', human(used)],
-      ['used_memory_peak_perc', '100.00%'],
-      ['used_memory_overhead', 0],
-      ['used_memory_startup', 0],
-      ['used_memory_dataset', used],
-      ['used_memory_dataset_perc', '100.00%'],
+      ['used_memory_peak', peak],
+      ['used_memory_peak_human', human(peak)],
+      ['used_memory_peak_perc', `${((used * 100) / peak).toFixed(2)}%`],
+      ['used_memory_overhead', used - dataset],
+      ['used_memory_startup', USED_MEMORY_STARTUP],
+      ['used_memory_dataset', dataset],
+      ['used_memory_dataset_perc', `${((dataset * 100) / Math.max(1, used - USED_MEMORY_STARTUP)).toFixed(2)}%`],
       ['allocator_allocated', mem.heapTotal],
       ['allocator_active', mem.heapTotal],
       ['allocator_resident', mem.rss],
@@ -653,18 +660,10 @@ function infoSections(ctx: Session, wanted: (name: string) => boolean): Section[
       ['rdb_last_cow_size', 0],
       ['rdb_last_load_keys_expired', engine.rdb.lastLoadKeysExpired],
       ['rdb_last_load_keys_loaded', engine.rdb.lastLoadKeysLoaded],
-      ['aof_enabled', config.appendonly ? 1 : 0],
-      ['aof_rewrite_in_progress', 0],
-      ['aof_rewrite_scheduled', 0],
-      ['aof_last_rewrite_time_sec', -1],
-      ['aof_current_rewrite_time_sec', -1],
-      ['aof_last_bgrewrite_status', 'ok'],
-      ['aof_rewrites', 0],
-      ['aof_rewrites_consecutive_failures', 0],
-      ['aof_last_write_status', 'ok'],
-      ['aof_last_cow_size', 0],
+      ...aof.main,
       ['module_fork_in_progress', 0],
       ['module_fork_last_cow_size', 0],
+      ...aof.enabled,
     ]]);
   }
   if (wanted('stats')) {

@@ -9,6 +9,7 @@ import {
 } from './errors.js';
 import { ErrorReply, NULL_ARRAY, OK, PushReply, QUEUED, type Reply } from './reply.js';
 import type { CommandEntry } from '../commands/table.js';
+import { rejectIfOom } from './maxmemory.js';
 
 /**
  * A blocking command that found nothing to serve returns this. The session parks until one
@@ -175,6 +176,11 @@ export class Session {
     }
 
     const cmd = entry.parent?.fullName ?? entry.fullName;
+    // maxmemory: evict first; a write that would still exceed it is refused (processCommand).
+    if (engine.config.maxmemory !== 0) {
+      const oom = rejectIfOom(this, entry);
+      if (oom) return oom;
+    }
     // A RESP2 client in subscribed mode may only (un)subscribe, ping, quit or reset.
     if (this.protocol === 2 && this.subscriptionCount + this.shardChannels.size > 0 && !entry.allowedInPubSub) {
       engine.commandStatsFor(entry.fullName).rejectedCalls++;

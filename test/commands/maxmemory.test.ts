@@ -11,36 +11,12 @@ import { Differential } from '../helpers/differential.js';
 
 let d: Differential;
 
-/**
- * TEST-ONLY HOOK: the lead's dispatcher (session.ts) does not call rejectIfOom yet. Until it
- * does, the differential session runs processCommand's maxmemory block in front of execute(),
- * after the arity check as Redis orders them. Remove once session.ts calls rejectIfOom.
- */
-function installOomCheck(): void {
-  const s = d.session;
-  const execute = s.execute.bind(s);
-  s.execute = (argv: Bytes[]): Reply | Promise<Reply> => {
-    const engine = s.engine;
-    const entry = argv.length ? engine.commands.lookup(argv) : undefined;
-    if (entry && !s.blocked) {
-      const a = entry.spec.arity;
-      if (!((a > 0 && a !== argv.length) || argv.length < -a)) {
-        engine.commandTime = engine.mstime();
-        const refused = rejectIfOom(s, entry);
-        if (refused) return refused;
-      }
-    }
-    return execute(argv);
-  };
-}
-
 beforeAll(async () => {
   d = await Differential.start();
 });
 
 beforeEach(async () => {
   await d.reset();
-  installOomCheck();
 });
 
 afterAll(async () => {

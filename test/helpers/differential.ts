@@ -56,6 +56,9 @@ export class Differential {
     this.client.close();
     this.client = await this.real.client();
     await this.client.call('FLUSHALL');
+    // Scripts and function libraries survive FLUSHALL on a real server.
+    await this.client.call('SCRIPT', 'FLUSH');
+    await this.client.call('FUNCTION', 'FLUSH');
     await this.client.call('CONFIG', 'RESETSTAT');
     // CONFIG SET in one test must not leak into the next: put every tunable back to its default.
     const defaults = new Config();

@@ -220,6 +220,9 @@ export class RdbWriter {
       ['used-mem', '0'],
     ];
     if (this.version >= 10) fields.push(['aof-base', '0']);
+    // Given AUX fields override ours (an AOF base says aof-base 1); others are appended.
+    const given = new Map(aux);
+    for (const f of fields) if (given.has(f[0])) f[1] = given.get(f[0])!;
     const own = new Set(fields.map(([k]) => k));
     for (const [k, v] of aux) if (!own.has(k) && !['aof-preamble', 'repl-stream-db', 'repl-id', 'repl-offset'].includes(k)) fields.push([k, v]);
     for (const [k, v] of fields) {

@@ -85,10 +85,6 @@ describe('replaying AOFs into the engine', () => {
    * they still fail, so whoever adds the feature moves them back into the main check.
    */
   const PENDING: Record<string, string> = {
-    '4.0.14/aof-plain': 'the AOF holds an EVAL (Redis 4 propagated scripts verbatim): needs scripting',
-    '4.0.14/aof-preamble': 'the AOF holds an EVAL: needs scripting',
-    '7.0.15/aof-plain': 'FUNCTION LOAD: needs Redis Functions',
-    '7.2.6/aof-plain': 'FUNCTION LOAD: needs Redis Functions',
     '7.4.1/aof-plain': 'HPEXPIREAT: Redis 7.4 hash field TTLs',
     '7.4.1/aof-preamble': 'Redis 7.4 hash field TTLs enter the digest',
   };
