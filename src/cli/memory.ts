@@ -369,6 +369,8 @@ export async function memoryReport(file: string, opts: MemoryOptions, limits: En
     else json = new JsonWriter(out, opts.format === 'jsonl');
   }
   let keys = 0;
+  /** Keys of at least --min-bytes. */
+  let eligible = 0;
   // cli-table3 is loaded only when a table is printed (start-up time of the machine formats).
   if (table && !TableClass) TableClass = (await import('cli-table3')).default;
   await readReportFile(
@@ -381,6 +383,7 @@ export async function memoryReport(file: string, opts: MemoryOptions, limits: En
         summary.addFigures(info.db, info.type, m.encoding, m.bytes, m.baseEncoding, m.baseBytes);
         if (tree) tree.add(info.key, m.bytes, m.baseBytes);
         if (!byKey || m.bytes < minBytes) return;
+        eligible++;
         // Only keys that are printed or kept become record objects.
         if (top) {
           if (top.wouldKeep(m.bytes)) top.push(materialize(builder, info, value, str));
@@ -411,9 +414,10 @@ export async function memoryReport(file: string, opts: MemoryOptions, limits: En
       json.end();
     } else if (table) {
       out.text(keysTable(records, whatIf));
-      const listed = records.length < summary.total.keys ? `the ${records.length} biggest of ${keys} keys` : `${keys} keys`;
-      const hint = opts.top === undefined && records.length < keys ? ` (--top N for more, --format csv for all)` : '';
-      out.text(`${listed}${minBytes > 0 ? ` of at least ${human(minBytes)}` : ''}${hint}\n\n`);
+      const atLeast = minBytes > 0 ? ` of at least ${human(minBytes)}` : '';
+      const listed = records.length < eligible ? `the ${records.length} biggest of ${eligible} keys${atLeast}` : `${eligible} keys${atLeast}`;
+      const hint = opts.top === undefined && records.length < eligible ? ` (--top N for more, --format csv for all)` : '';
+      out.text(`${listed}${minBytes > 0 ? ` (${keys} in all)` : ''}${hint}\n\n`);
       out.text(summaryTable(summary.byType(), 'type', total, whatIf));
       out.text(summaryTable(summary.byEncoding(), 'encoding', total, whatIf));
       out.text(`total: ${human(total)} (${total} bytes) in ${keys} keys, target Redis ${opts.target}\n`);
