@@ -11,6 +11,7 @@ import { dumpCommand } from './dump.js';
 import { runExec } from './exec.js';
 import { verifyCommand } from './verify.js';
 import { runPipe } from './pipe.js';
+import { memoryCommand } from './memory.js';
 import { runPrompt } from './prompt.js';
 import { replayCommand } from './replay.js';
 import type { FormatOptions, OutputMode } from './reply-format.js';
@@ -230,6 +231,7 @@ export function buildProgram(
   program.addCommand(convertCommand(io, result));
   program.addCommand(digestCommand(io, result));
   program.addCommand(replayCommand(io, result));
+  program.addCommand(memoryCommand(io, result));
   program.addCommand(aofCommand(io, result));
   // Subcommands copy exit and output settings when created; make the ones set on the
   // program afterwards (exitOverride(), configureOutput()) reach them too.

@@ -1,5 +1,4 @@
 import type Table from 'cli-table3';
-import fs from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import type { Bytes } from '../engine/bytes.js';
 import { findConfigParam } from '../engine/config.js';
@@ -27,8 +26,7 @@ import {
 } from '../memory/report.js';
 import { FormatError } from '../persistence/io/errors.js';
 import { bytesToJson } from '../persistence/rdb/json.js';
-import { RdbParser } from '../persistence/rdb/reader.js';
-import type { RdbVisitor } from '../persistence/rdb/types.js';
+import { readRdbFile } from '../persistence/rdb/reader.js';
 import { fileOut, type TextOut } from './dump.js';
 import { describeFormatError, ensureReadable, EXIT_INVALID, EXIT_VALID } from './file-input.js';
 import type { CliIO } from './main.js';
@@ -295,55 +293,6 @@ class JsonWriter {
   }
 }
 
-/** A CRC that is not computed (see readReportFile). */
-const NO_CRC = { update(): unknown { return NO_CRC; }, lo: 0, hi: 0, value: 0n };
-
-/**
- * readRdbFile for the report: the same streaming parser (every structural check, offsets in
- * errors), minus the CRC64 of the whole file, which a size report does not need and which is
- * an eighth of the parse time (`redscope verify` checks it). The parser computes the CRC even
- * with `checksum: false`; until it skips the work itself, its accumulator is swapped for a
- * no-op one here.
- */
-export async function readReportFile(
-  path: string,
-  visitor: RdbVisitor,
-  options: { onProgress?: (read: number, total: number) => void; afterChunk?: () => void | Promise<void> } = {},
-): Promise<RdbParser> {
-  const parser = new RdbParser(visitor, { checksum: false });
-  const slot = parser as unknown as { crc?: { update?: unknown } };
-  if (slot.crc && typeof slot.crc.update === 'function') (parser as unknown as { crc: unknown }).crc = NO_CRC;
-  const fh = await fs.promises.open(path, 'r');
-  try {
-    const total = (await fh.stat()).size;
-    const size = 1 << 20;
-    let position = 0;
-    let read = 0;
-    const next = () => {
-      const buf = Buffer.allocUnsafe(size);
-      const at = position;
-      position += size;
-      return fh.read(buf, 0, size, at).then((r) => buf.subarray(0, r.bytesRead));
-    };
-    let pending = next();
-    for (;;) {
-      const chunk = await pending;
-      if (chunk.length === 0) break;
-      pending = next();
-      read += chunk.length;
-      parser.feed(chunk);
-      options.onProgress?.(read, total);
-      if (options.afterChunk) await options.afterChunk();
-      if (parser.done) break;
-    }
-    pending.catch(() => {});
-    parser.end();
-    return parser;
-  } finally {
-    await fh.close();
-  }
-}
-
 export interface MemoryRunResult {
   keys: number;
   skipped: number;
@@ -373,7 +322,8 @@ export async function memoryReport(file: string, opts: MemoryOptions, limits: En
   let eligible = 0;
   // cli-table3 is loaded only when a table is printed (start-up time of the machine formats).
   if (table && !TableClass) TableClass = (await import('cli-table3')).default;
-  await readReportFile(
+  // A size report needs no CRC64 of the whole file (`redscope verify` checks it).
+  await readRdbFile(
     file,
     measuringVisitor(
       builder,
@@ -396,7 +346,7 @@ export async function memoryReport(file: string, opts: MemoryOptions, limits: En
         },
       },
     ),
-    { onProgress: (r, t) => progress?.update(r, t), afterChunk: () => out.flush() },
+    { checksum: false, onProgress: (r, t) => progress?.update(r, t), afterChunk: () => out.flush() },
   );
   progress?.done();
   const total = summary.total.bytes;

@@ -1,11 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Bytes } from '../../engine/bytes.js';
 import { Engine } from '../../engine/engine.js';
-import { scriptHost } from '../../scripting/host.js';
 import { AtomicFileWriter } from '../io/atomic-file.js';
 import { objectToValue } from '../rdb/engine-bridge.js';
-import { serializeEngine } from '../rdb/save.js';
+import { functionCodes, serializeEngine } from '../rdb/save.js';
+import { encodeCommand } from '../../resp/encoder.js';
 import type { RdbWriteVersion } from '../rdb/writer.js';
 import { AofInputError, detectAofFile, resolveAofPath } from './check.js';
 import { replayAof, type AofReplayOptions } from './load.js';
@@ -28,29 +27,8 @@ export const AOF_BASE_RDB_VERSION: RdbWriteVersion = 10;
 
 const TEMP_PREFIX = 'temp-';
 
-/** One command as the AOF holds it (catAppendOnlyGenericCommand). */
-export function respCommand(argv: readonly Bytes[]): string {
-  let s = `*${argv.length}\r\n`;
-  for (const a of argv) s += `$${a.length}\r\n${a}\r\n`;
-  return s;
-}
-
-/** A library's name from its `#!lua name=…` first line. */
-function libraryName(code: string): string {
-  const nl = code.indexOf('\n');
-  return /\bname=(\S+)/.exec(nl < 0 ? code : code.slice(0, nl))?.[1] ?? code;
-}
-
-/**
- * The function libraries a rewrite carries (rewriteFunctions): the engine's (FUNCTION LOAD),
- * plus those only read from a file's RDB part (`extra`) — by library name, the engine's win.
- */
-export function functionCodes(engine: Engine, extra: readonly string[] = []): string[] {
-  const byName = new Map<string, string>();
-  for (const code of extra) byName.set(libraryName(code), code);
-  for (const lib of scriptHost(engine).libraries.values()) byName.set(lib.name, lib.code);
-  return [...byName.values()];
-}
+/** One command as the AOF holds it (catAppendOnlyGenericCommand): RESP, as clients send it. */
+export const respCommand = encodeCommand;
 
 export interface AofContentOptions {
   preamble: boolean;

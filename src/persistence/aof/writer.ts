@@ -3,7 +3,8 @@ import path from 'node:path';
 import type { Bytes } from '../../engine/bytes.js';
 import type { Engine } from '../../engine/engine.js';
 import { parseManifest, type AofManifest, type ManifestEntry } from './manifest.js';
-import { aofBaseContent, baseFileName, functionCodes, fsyncDir, incrFileName, respCommand, writeFileSynced, writeManifestAtomically } from './rewrite.js';
+import { functionCodes } from '../rdb/save.js';
+import { aofBaseContent, baseFileName, fsyncDir, incrFileName, respCommand, writeFileSynced, writeManifestAtomically } from './rewrite.js';
 
 /**
  * The engine's append-only file (aof.c), in Redis 7's multi-part layout: `dir/appenddirname/`

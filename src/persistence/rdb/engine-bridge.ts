@@ -9,6 +9,9 @@ import { StreamObject } from '../../engine/types/stream.js';
 import { StringObject } from '../../engine/types/string.js';
 import { ZSetObject } from '../../engine/types/zset.js';
 import type { Bytes } from '../../engine/bytes.js';
+import { ErrorReply } from '../../engine/reply.js';
+import { scriptHost } from '../../scripting/host.js';
+import { FormatError } from '../io/errors.js';
 import * as C from './constants.js';
 import fs from 'node:fs';
 import { parseRdbBuffer, readRdbFile, type ReadRdbOptions } from './reader.js';
@@ -137,7 +140,14 @@ export function rdbLoadVisitor(engine: Engine, result: LoadResult, skipExpired =
         loadKey(db, info.key, obj, info.expireAt);
         result.keys++;
       },
-      { onFunction: (code) => result.functions.push(code) },
+      {
+        onFunction: (code) => {
+          result.functions.push(code);
+          // rdbFunctionLoad: the library goes into the engine (REPLACE: the file wins).
+          const r = scriptHost(engine).loadLibrary(code, true);
+          if (r instanceof ErrorReply) throw new FormatError(`the function library in the file does not load: ${r.message}`, 0);
+        },
+      },
   );
 }
 

@@ -150,8 +150,9 @@ export class RdbParser {
       }
       this.shortBy = e.needed;
     }
-    // The CRC covers consumed bytes; the EOF step already folded its own bytes in.
-    if (this.state.kind !== 'done') this.crc.update(this.window, 0, committed);
+    // The CRC covers consumed bytes; the EOF step already folded its own bytes in. Not
+    // computed at all when nobody will check it.
+    if (this.checkCrc && this.state.kind !== 'done') this.crc.update(this.window, 0, committed);
     this.base += committed;
     this.window = this.window.subarray(committed);
   }
@@ -435,7 +436,7 @@ export class RdbParser {
     if (this.version >= 5) {
       const stored = cur.u64le();
       // Fold everything before the trailer (this unit's EOF byte included) into the CRC.
-      this.crc.update(cur.buf, 0, eofAt - cur.base + 1);
+      if (this.checkCrc) this.crc.update(cur.buf, 0, eofAt - cur.base + 1);
       if (stored !== 0n && this.checkCrc) {
         checksum = { stored, computed: this.crc.value };
         if (stored !== this.crc.value) {

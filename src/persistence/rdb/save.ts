@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Engine } from '../../engine/engine.js';
 import { objectIdleTimeMs } from '../../engine/evict.js';
+import { scriptHost } from '../../scripting/host.js';
 import { AtomicFileWriter } from '../io/atomic-file.js';
 import { objectToValue } from './engine-bridge.js';
 import { RdbWriter, type RdbWriteVersion } from './writer.js';
@@ -24,7 +25,7 @@ export function serializeEngine(engine: Engine, functions: string[] = [], option
     thresholds: engine.config,
   });
   writer.header(options.aux ?? []);
-  for (const code of functions) writer.func(code);
+  for (const code of functionCodes(engine, functions)) writer.func(code);
   for (const db of engine.dbs) {
     if (db.dict.size === 0) continue;
     writer.selectDb(db.id, db.dict.size, db.expires.size);
@@ -60,4 +61,21 @@ export function saveEngineRdb(engine: Engine, file?: string, functions: string[]
     out.abort();
     throw e;
   }
+}
+
+/** The name in a library's `#!lua name=…` shebang (the code itself when there is none). */
+export function libraryName(code: string): string {
+  const nl = code.indexOf('\n');
+  return /\bname=(\S+)/.exec(nl < 0 ? code : code.slice(0, nl))?.[1] ?? code;
+}
+
+/**
+ * The function libraries a save or rewrite carries: the engine's (FUNCTION LOAD), plus any
+ * the caller read from a file, once per library name (the engine's win).
+ */
+export function functionCodes(engine: Engine, extra: readonly string[] = []): string[] {
+  const byName = new Map<string, string>();
+  for (const code of extra) byName.set(libraryName(code), code);
+  for (const lib of scriptHost(engine).libraries.values()) byName.set(lib.name, lib.code);
+  return [...byName.values()];
 }
