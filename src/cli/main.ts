@@ -9,6 +9,9 @@ import { convertCommand } from './convert.js';
 import { digestCommand } from './digest.js';
 import { dumpCommand } from './dump.js';
 import { runExec } from './exec.js';
+import { describeFormatError } from './file-input.js';
+import { FormatError } from '../persistence/io/errors.js';
+import type { OpenedPersistence } from '../persistence/aof/open.js';
 import { verifyCommand } from './verify.js';
 import { runPipe } from './pipe.js';
 import { memoryCommand } from './memory.js';
@@ -57,6 +60,10 @@ export interface OutputFlags {
   resp3?: boolean;
   delim?: string;
   cmdDelim?: string;
+  /** Persistence directory: load dump.rdb or the AOF from it at start, write there. */
+  dir?: string;
+  appendonly?: boolean;
+  appendfsync?: 'always' | 'everysec' | 'no';
 }
 
 export interface ExecFlags extends OutputFlags {
@@ -88,7 +95,16 @@ function addOutputOptions(cmd: Command): Command {
     .option('-n, --db <db>', 'select this database first (0-15)', parseDb)
     .addOption(new Option('-3, --resp3', 'start in RESP3 (HELLO 3)'))
     .option('-d, --delim <string>', 'raw mode: delimiter between the elements of an array reply', '\n')
-    .option('-D, --cmd-delim <string>', 'raw mode: delimiter after each reply', '\n');
+    .option('-D, --cmd-delim <string>', 'raw mode: delimiter after each reply', '\n')
+    .option('--dir <dir>', 'persist in this directory: load its AOF (appendonly yes) or dump.rdb at start, save there')
+    .option('--appendonly <yes|no>', 'keep an append-only file in --dir (default no)', parseYesNo)
+    .addOption(new Option('--appendfsync <policy>', 'when the AOF is fsynced').choices(['always', 'everysec', 'no']));
+}
+
+function parseYesNo(v: string): boolean {
+  if (v === 'yes') return true;
+  if (v === 'no') return false;
+  throw new InvalidArgumentError('yes or no.');
 }
 
 function defaultIO(): CliIO {
@@ -111,25 +127,43 @@ function formatOf(flags: OutputFlags): FormatOptions {
   return { mbDelim: flags.delim ?? '\n', cmdDelim: flags.cmdDelim ?? '\n' };
 }
 
-/** A fresh engine and session, with -n and -3 applied. */
-function openSession(flags: OutputFlags): { engine: Engine; session: Session } {
-  const engine = new Engine();
+/**
+ * A fresh engine and session, with -n and -3 applied; with --dir, the dataset loads from the
+ * directory first (the AOF when appendonly is on, dump.rdb otherwise) as redis-server starts.
+ */
+async function openSession(flags: OutputFlags): Promise<{ engine: Engine; session: Session; persistence: OpenedPersistence | null }> {
+  const engine = new Engine({
+    config: {
+      ...(flags.appendonly !== undefined ? { appendonly: flags.appendonly } : {}),
+      ...(flags.appendfsync ? { appendfsync: flags.appendfsync } : {}),
+    },
+  });
+  let persistence: OpenedPersistence | null = null;
+  if (flags.dir !== undefined) {
+    try {
+      const { openPersistence } = await import('../persistence/aof/open.js');
+      persistence = await openPersistence(engine, flags.dir);
+    } catch (e) {
+      engine.close();
+      if (e instanceof FormatError) throw new Error(describeFormatError(flags.dir, e));
+      throw e;
+    }
+  }
   const session = engine.createSession();
+  const fail = (what: string, r: ErrorReply) => {
+    persistence?.close();
+    engine.close();
+    throw new UsageError(`${what} failed: ${r.message}`);
+  };
   if (flags.db !== undefined && flags.db !== 0) {
     const r = session.execute(['SELECT', String(flags.db)]);
-    if (r instanceof ErrorReply) {
-      engine.close();
-      throw new UsageError(`SELECT ${flags.db} failed: ${r.message}`);
-    }
+    if (r instanceof ErrorReply) fail(`SELECT ${flags.db}`, r);
   }
   if (flags.resp3) {
     const r = session.execute(['HELLO', '3']);
-    if (r instanceof ErrorReply) {
-      engine.close();
-      throw new UsageError(`HELLO 3 failed: ${r.message}`);
-    }
+    if (r instanceof ErrorReply) fail('HELLO 3', r);
   }
-  return { engine, session };
+  return { engine, session, persistence };
 }
 
 async function readAll(stream: AsyncIterable<Buffer | string>): Promise<Bytes> {
@@ -141,7 +175,7 @@ async function readAll(stream: AsyncIterable<Buffer | string>): Promise<Bytes> {
 export const defaultActions: CliActions = {
   async shell(flags, io) {
     const mode = outputMode(flags, io);
-    const { engine, session } = openSession(flags);
+    const { engine, session, persistence } = await openSession(flags);
     const version = `redscope ${packageVersion()}`;
     try {
       if (io.stdinIsTTY && io.stdoutIsTTY) {
@@ -163,13 +197,14 @@ export const defaultActions: CliActions = {
       }
       return await runPipe(engine, session, io.stdin, io.stdout, { mode, format: formatOf(flags), version });
     } finally {
+      persistence?.close();
       engine.close();
     }
   },
   async exec(args, flags, io) {
     const mode = outputMode(flags, io);
     const lastArg = flags.stdinArg ? await readAll(io.stdin) : undefined;
-    const { engine, session } = openSession(flags);
+    const { engine, session, persistence } = await openSession(flags);
     try {
       return await runExec(engine, session, args, io.stdout, io.stderr, {
         mode,
@@ -180,6 +215,7 @@ export const defaultActions: CliActions = {
         lastArg,
       });
     } finally {
+      persistence?.close();
       engine.close();
     }
   },
