@@ -67,6 +67,11 @@ export class Engine {
    * do not delete (Redis's server.loading), so the dataset comes out as it was written.
    */
   loading = false;
+  /**
+   * The session whose script is running (Redis's script_caller). A front end that lets
+   * another session in meanwhile (to send SCRIPT KILL) gets -BUSY for anything else.
+   */
+  busyScript: Session | null = null;
   /** server.dirty: changes since the last save. */
   dirty = 0;
   lastSave = Math.floor(Date.now() / 1000);

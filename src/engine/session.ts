@@ -55,6 +55,7 @@ const EXEC_WITHOUT_MULTI = new ErrorReply('ERR EXEC without MULTI');
 const DISCARD_WITHOUT_MULTI = new ErrorReply('ERR DISCARD without MULTI');
 const WATCH_IN_MULTI = new ErrorReply('ERR WATCH inside MULTI is not allowed');
 const NOT_IN_TRANSACTION = new ErrorReply('ERR Command not allowed inside a transaction');
+const BUSY = new ErrorReply('BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.');
 
 /**
  * One client of the engine (Redis's client struct): selected db, protocol, transaction and
@@ -176,6 +177,11 @@ export class Session {
     }
 
     const cmd = entry.parent?.fullName ?? entry.fullName;
+    // While a script runs, other clients may only use allow-busy commands (SCRIPT KILL …).
+    if (engine.busyScript && engine.busyScript !== this && !entry.spec.flags.includes('allow_busy')) {
+      engine.commandStatsFor(entry.fullName).rejectedCalls++;
+      return countError(engine, BUSY);
+    }
     // maxmemory: evict first; a write that would still exceed it is refused (processCommand).
     if (engine.config.maxmemory !== 0) {
       const oom = rejectIfOom(this, entry);

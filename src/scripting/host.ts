@@ -191,12 +191,15 @@ export class ScriptHost {
       ctx, readonly, resp: 2, start: this.engine.mstime(), dirtyAtStart: this.engine.dirty, killRequested: false,
     };
     ctx.inScript = true;
+    const savedBusy = this.engine.busyScript;
+    this.engine.busyScript = ctx;
     let out: string;
     try {
       out = this.state().request(req, this.onMessage);
     } finally {
       this.run = saved;
       ctx.inScript = savedInScript;
+      this.engine.busyScript = savedBusy;
       // SELECT inside a script does not change the caller's database (Redis 7).
       if (ctx.dbIndex !== savedDb) ctx.select(savedDb);
     }

@@ -91,3 +91,26 @@ describe('runaway scripts', () => {
     expect(s.execute(['FCALL', 'spin', 'x'])).toEqual(new ErrorReply('ERR Bad number of keys provided'));
   });
 });
+
+describe('other clients while a script runs', () => {
+  it('get -BUSY for ordinary commands; SCRIPT KILL is let through', () => {
+    const e = engine(20);
+    const s = e.createSession();
+    const other = e.createSession();
+    const seen: unknown[] = [];
+    scriptHost(e).onBusy = () => {
+      if (seen.length === 0) {
+        seen.push(other.execute(['GET', 'k']));
+        seen.push(other.execute(['SCRIPT', 'KILL']));
+      }
+    };
+    s.execute(['EVAL', 'while true do end', '0']);
+    expect((seen[0] as ErrorReply).message).toBe(
+      'BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.',
+    );
+    expect(seen[1]).not.toBeInstanceOf(ErrorReply);
+    // Afterwards the other client is served normally.
+    expect(other.execute(['GET', 'k'])).toBeNull();
+    e.close();
+  });
+});
