@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Engine } from '../../src/engine/engine.js';
 import { bytesFromUtf8, type Bytes } from '../../src/engine/bytes.js';
 import { ErrorReply, MapReply, type Reply, SetReply } from '../../src/engine/reply.js';
@@ -9,6 +12,11 @@ import { startRealRedis, type RealRedis } from '../../src/testing/real-redis.js'
 import { VERSION_DIFFERENCES } from './differences.js';
 
 export type Arg = string | Buffer;
+
+/** Where a test engine's SAVE / DEBUG RELOAD / AOF files go: never the repository. */
+function engineDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'redscope-engine-'));
+}
 
 function toBytes(a: Arg): Bytes {
   return typeof a === 'string' ? bytesFromUtf8(a) : a.toString('latin1');
@@ -36,7 +44,7 @@ export class Differential {
     client: RespClient,
   ) {
     this.client = client;
-    this.engine = new Engine({ timers: false });
+    this.engine = new Engine({ timers: false, config: { dir: engineDir() } });
     this.session = this.engine.createSession();
   }
 
@@ -68,7 +76,7 @@ export class Differential {
       await this.client.call('CONFIG', 'SET', p.name, typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v));
     }
     this.engine.close();
-    this.engine = new Engine({ timers: false });
+    this.engine = new Engine({ timers: false, config: { dir: engineDir() } });
     this.session = this.engine.createSession();
     this.proto = 2;
   }
