@@ -179,6 +179,9 @@ export const defaultActions: CliActions = {
     const version = `redscope ${packageVersion()}`;
     try {
       if (io.stdinIsTTY && io.stdoutIsTTY) {
+        // Ink renders only a final frame when it believes it runs in CI (CI or
+        // CONTINUOUS_INTEGRATION set); a person at a terminal needs the live shell.
+        for (const v of ['CI', 'CONTINUOUS_INTEGRATION']) if (process.env[v] !== undefined) process.env[v] = '0';
         // Ink and React load only for the interactive shell (they cost a few hundred ms).
         const { runShell } = await import('../shell/index.js');
         return await runShell({
