@@ -2,15 +2,22 @@
  * LZF (liblzf, as Redis uses it for strings when rdbcompression is on).
  * Decompression returns null when the input does not decode to exactly `outLen` bytes.
  */
-export function lzfDecompress(input: Uint8Array, outLen: number, scratch?: Buffer): Buffer | null {
+export function lzfDecompress(
+  input: Uint8Array,
+  outLen: number,
+  scratch?: Buffer,
+  start = 0,
+  end = input.length,
+): Buffer | null {
   // A back reference of 2-3 input bytes yields at most 264 output bytes: a larger claim is corrupt,
   // and refusing it keeps a flipped length from allocating gigabytes.
-  if (outLen > input.length * 132 + 64) return null;
-  // Validation-only callers pass a reusable scratch buffer to avoid an allocation per string.
+  if (outLen > (end - start) * 132 + 64) return null;
+  // Validation-only callers pass a reusable scratch buffer (and a range of their own buffer)
+  // to avoid allocations per string.
   const out = scratch && scratch.length >= outLen ? scratch : Buffer.allocUnsafe(outLen);
-  let ip = 0;
+  let ip = start;
   let op = 0;
-  const inLen = input.length;
+  const inLen = end;
   while (ip < inLen) {
     let ctrl = input[ip++]!;
     if (ctrl < 32) {

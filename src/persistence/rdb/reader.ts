@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { ByteCursor } from '../io/cursor.js';
 import { CorruptError, FormatError, NeedMoreData, TruncatedError } from '../io/errors.js';
 import * as C from './constants.js';
+import { crc64OfFileInWorker } from './crc-worker.js';
 import { Crc64 } from './crc64.js';
 import { lzfDecompress } from './lzf.js';
 import { decodeIntset, decodeListpack, decodeZiplist, decodeZipmap } from './packed.js';
@@ -21,6 +22,14 @@ type State =
 const MODULE_CHARSET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
 /** The 9-character module name encoded in the top 54 bits of a module id. */
+export function crcMismatch(stored: bigint, computed: bigint, offset: number): CorruptError {
+  return new CorruptError(
+    `RDB CRC error: stored checksum ${stored.toString(16).padStart(16, '0')}, computed ${computed.toString(16).padStart(16, '0')}`,
+    offset,
+    'reading the checksum',
+  );
+}
+
 export function moduleNameFromId(id: bigint): string {
   let name = '';
   for (let i = 0; i < 9; i++) name += MODULE_CHARSET[Number((id >> BigInt(64 - 6 * (i + 1))) & 63n)];
@@ -34,6 +43,8 @@ export interface RdbParserOptions {
   preamble?: boolean;
   /** Build key names (default true). A pure check skips them: errors then name the key's offset. */
   keys?: boolean;
+  /** Leave the CRC64 to the caller (computed elsewhere, e.g. on a worker thread). */
+  deferChecksum?: boolean;
 }
 
 /**
@@ -52,6 +63,9 @@ export class RdbParser {
   private readonly crc = new Crc64();
   private readonly checkCrc: boolean;
   private readonly readKeys: boolean;
+  private readonly deferChecksum: boolean;
+  /** With deferChecksum: the stored CRC and the length it covers, for the caller to check. */
+  deferredChecksum: { stored: bigint; end: number } | null = null;
   private db = 0;
   private pendingExpire: number | null = null;
   private pendingIdle: number | null = null;
@@ -74,6 +88,7 @@ export class RdbParser {
     options: RdbParserOptions = {},
   ) {
     this.checkCrc = options.checksum ?? true;
+    this.deferChecksum = this.checkCrc && (options.deferChecksum ?? false);
     this.readKeys = options.keys ?? true;
   }
 
@@ -152,7 +167,7 @@ export class RdbParser {
     }
     // The CRC covers consumed bytes; the EOF step already folded its own bytes in. Not
     // computed at all when nobody will check it.
-    if (this.checkCrc && this.state.kind !== 'done') this.crc.update(this.window, 0, committed);
+    if (this.checkCrc && !this.deferChecksum && this.state.kind !== 'done') this.crc.update(this.window, 0, committed);
     this.base += committed;
     this.window = this.window.subarray(committed);
   }
@@ -259,9 +274,11 @@ export class RdbParser {
       case C.RDB_ENC_LZF: {
         const clen = this.plainLen(cur, 'LZF compressed length');
         const ulen = this.plainLen(cur, 'LZF uncompressed length');
-        const data = cur.bytes(clen);
+        cur.need(clen);
         if (this.scratch.length < ulen && ulen <= 1 << 24) this.scratch = Buffer.allocUnsafe(ulen);
-        if (!lzfDecompress(data, ulen, this.scratch)) this.corrupt('invalid LZF compressed string', cur, at);
+        const ok = lzfDecompress(cur.buf, ulen, this.scratch, cur.pos, cur.pos + clen);
+        cur.pos += clen;
+        if (!ok) this.corrupt('invalid LZF compressed string', cur, at);
         return;
       }
       default:
@@ -435,24 +452,21 @@ export class RdbParser {
     let checksum: { stored: bigint; computed: bigint } | null = null;
     if (this.version >= 5) {
       const stored = cur.u64le();
-      // Fold everything before the trailer (this unit's EOF byte included) into the CRC.
-      if (this.checkCrc) this.crc.update(cur.buf, 0, eofAt - cur.base + 1);
-      if (stored !== 0n && this.checkCrc) {
-        checksum = { stored, computed: this.crc.value };
-        if (stored !== this.crc.value) {
-          throw new CorruptError(
-            `RDB CRC error: stored checksum ${stored.toString(16).padStart(16, '0')}, computed ${this.crc.value.toString(16).padStart(16, '0')}`,
-            eofAt + 1,
-            'reading the checksum',
-          );
+      if (this.deferChecksum) {
+        // The caller checks it (a worker computed the CRC while we parsed): see readRdbFile.
+        this.deferredChecksum = { stored, end: eofAt + 1 };
+      } else {
+        // Fold everything before the trailer (this unit's EOF byte included) into the CRC.
+        if (this.checkCrc) this.crc.update(cur.buf, 0, eofAt - cur.base + 1);
+        if (stored !== 0n && this.checkCrc) {
+          checksum = { stored, computed: this.crc.value };
+          if (stored !== this.crc.value) throw crcMismatch(stored, this.crc.value, eofAt + 1);
         }
       }
-    } else {
-      this.crc.update(cur.buf, 0, eofAt - cur.base + 1);
     }
     this.state = { kind: 'done' };
     this.endOffset = cur.offset;
-    this.visitor.onEnd?.(checksum, cur.offset);
+    if (!this.deferredChecksum) this.visitor.onEnd?.(checksum, cur.offset);
   }
 
   private readKey(cur: ByteCursor, type: number, at: number): void {
@@ -932,10 +946,14 @@ export interface ReadRdbOptions extends RdbParserOptions {
 
 /** Streams an RDB file through a visitor. Resolves with the parser (for its counters). */
 export async function readRdbFile(path: string, visitor: RdbVisitor, options: ReadRdbOptions = {}): Promise<RdbParser> {
-  const parser = new RdbParser(visitor, options);
   const fh = await fs.promises.open(path, 'r');
+  const total = (await fh.stat()).size;
+  // A large file's CRC64 is computed on a worker thread while the parse runs (the usual RDB
+  // ends with EOF + 8 checksum bytes; any other layout is checked here afterwards).
+  const parallelCrc = (options.checksum ?? true) && !options.preamble && total >= PARALLEL_CRC_MIN_BYTES;
+  const crcJob = parallelCrc ? crc64OfFileInWorker(path, total - 8) : null;
+  const parser = new RdbParser(visitor, { ...options, deferChecksum: parallelCrc });
   try {
-    const total = (await fh.stat()).size;
     const size = options.chunkSize ?? 1 << 20;
     let read = 0;
     // Read ahead: the next chunk is on its way while this one is parsed.
@@ -960,8 +978,21 @@ export async function readRdbFile(path: string, visitor: RdbVisitor, options: Re
     // A read-ahead still in flight after an early stop must not fail loudly once the file closes.
     pending.catch(() => {});
     parser.end();
+    const deferred = parser.deferredChecksum;
+    if (deferred) {
+      let computed: bigint;
+      if (deferred.end === total - 8 && crcJob) computed = await crcJob.result;
+      else computed = await crc64OfRange(fh, deferred.end);
+      if (deferred.stored !== 0n) {
+        if (deferred.stored !== computed) throw crcMismatch(deferred.stored, computed, deferred.end);
+        visitor.onEnd?.({ stored: deferred.stored, computed }, parser.endOffset);
+      } else {
+        visitor.onEnd?.(null, parser.endOffset);
+      }
+    }
     return parser;
   } finally {
+    crcJob?.cancel();
     await fh.close();
   }
 }
@@ -984,6 +1015,21 @@ export function readKeyNameAt(path: string, typeOffset: number): string | null {
   } catch {
     return null;
   }
+}
+
+/** Files at least this big get their checksum computed in parallel with the parse. */
+const PARALLEL_CRC_MIN_BYTES = 16 << 20;
+
+async function crc64OfRange(fh: fs.promises.FileHandle, length: number): Promise<bigint> {
+  const crc = new Crc64();
+  const buf = Buffer.allocUnsafe(1 << 20);
+  for (let done = 0; done < length; ) {
+    const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, length - done), done);
+    if (bytesRead === 0) break;
+    crc.update(buf, 0, bytesRead);
+    done += bytesRead;
+  }
+  return crc.value;
 }
 
 /** Parses an in-memory RDB (tests, DUMP payloads). */

@@ -175,3 +175,37 @@ describe('RDB reader streaming and damage', () => {
     expect(() => parseRdbBuffer(buf, {})).toThrow(/CRC error/);
   });
 });
+
+describe('checksum of a large file (computed in parallel with the parse)', () => {
+  it('is verified, and a flipped byte in a value is caught', async () => {
+    const os = await import('node:os');
+    const { RdbWriter } = await import('../../../src/persistence/rdb/writer.js');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'redscope-bigcrc-'));
+    try {
+      const parts: Buffer[] = [];
+      const w = new RdbWriter((b) => parts.push(b), { version: 11, compression: false });
+      w.header();
+      w.selectDb(0);
+      // 20 MB of incompressible bytes: above the size where the worker computes the CRC.
+      let seed = 1;
+      const big = Buffer.alloc(20 << 20);
+      for (let i = 0; i < big.length; i++) {
+        seed = (seed * 1103515245 + 12345) >>> 0;
+        big[i] = seed >>> 24;
+      }
+      w.key('big', { type: 'string', value: big.toString('latin1') });
+      w.end();
+      const good = Buffer.concat(parts);
+      const file = path.join(dir, 'big.rdb');
+      fs.writeFileSync(file, good);
+      let checksum: unknown = null;
+      await readRdbFile(file, { onEnd: (c) => (checksum = c) });
+      expect(checksum).toMatchObject({ stored: expect.any(BigInt) });
+      good[10 << 20]! ^= 0x01;
+      fs.writeFileSync(file, good);
+      await expect(readRdbFile(file, {})).rejects.toThrow(/CRC error/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
