@@ -4,7 +4,7 @@ import { globMatch } from '../engine/glob.js';
 import { keyToCommands } from '../persistence/aof/rewrite-commands.js';
 import { AtomicFileWriter } from '../persistence/io/atomic-file.js';
 import { FormatError } from '../persistence/io/errors.js';
-import { bytesToJson, bytesToJsonText, valueToJsonText } from '../persistence/rdb/json.js';
+import { bytesToJson, bytesToJsonText, jsonLinesVisitor, valueToJsonText } from '../persistence/rdb/json.js';
 import { readRdbFile } from '../persistence/rdb/reader.js';
 import type { RdbKeyInfo } from '../persistence/rdb/types.js';
 import { collectKeys, type RdbValue } from '../persistence/rdb/value.js';
@@ -96,20 +96,32 @@ export async function dumpRdb(file: string, format: DumpFormat, filter: DumpFilt
   let first = true;
   let respDb = -1;
   if (format === 'json') out.write('[');
-  await readRdbFile(
-    file,
-    collectKeys(
+  const accept = (info: RdbKeyInfo) =>
+    (filter.db === undefined || info.db === filter.db) &&
+    (filter.type === undefined || info.type === filter.type) &&
+    (filter.match === undefined || globMatch(filter.match, info.key));
+  const onFunction = (code: string) => {
+    // Functions belong to the whole dataset: a filtered dump leaves them out.
+    if (filter.db !== undefined || filter.type !== undefined || filter.match !== undefined) return;
+    if (format === 'jsonl') out.write(JSON.stringify({ function: bytesToJson(code) }) + '\n');
+    else if (format === 'resp') out.write(encodeCommand(['FUNCTION', 'LOAD', 'REPLACE', code]));
+  };
+  // JSON is written as elements stream by; text and RESP need whole values.
+  const visitor =
+    format === 'jsonl' || format === 'json'
+      ? {
+          ...jsonLinesVisitor((line) => {
+            if (format === 'jsonl') out.write(line);
+            else out.write((first ? '\n' : ',\n') + line.slice(0, -1));
+            first = false;
+            keys++;
+          }, accept),
+          onFunction,
+        }
+      : collectKeys(
       ({ info, value }) => {
-        if (filter.db !== undefined && info.db !== filter.db) return;
-        if (filter.type !== undefined && info.type !== filter.type) return;
-        if (filter.match !== undefined && !globMatch(filter.match, info.key)) return;
+        if (!accept(info)) return;
         switch (format) {
-          case 'jsonl':
-            out.write(keyToJsonLine(info, value) + '\n');
-            break;
-          case 'json':
-            out.write((first ? '\n' : ',\n') + keyToJsonLine(info, value));
-            break;
           case 'text':
             out.write(keyToText(info, value));
             break;
@@ -130,15 +142,11 @@ export async function dumpRdb(file: string, format: DumpFormat, filter: DumpFilt
         first = false;
         keys++;
       },
-      {
-        onFunction: (code) => {
-          // Functions belong to the whole dataset: a filtered dump leaves them out.
-          if (filter.db !== undefined || filter.type !== undefined || filter.match !== undefined) return;
-          if (format === 'jsonl') out.write(JSON.stringify({ function: bytesToJson(code) }) + '\n');
-          else if (format === 'resp') out.write(encodeCommand(['FUNCTION', 'LOAD', 'REPLACE', code]));
-        },
-      },
-    ),
+      { onFunction },
+    );
+  await readRdbFile(
+    file,
+    visitor,
     { onProgress: (r, t) => progress?.update(r, t), afterChunk: () => out.flush() },
   );
   progress?.done();

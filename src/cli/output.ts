@@ -8,6 +8,9 @@ export class StreamSink implements Sink {
   private parts: string[] = [];
   private size = 0;
   private broken = false;
+  /** One shared wait for 'drain' (however many flushes hit a full stream). */
+  private drained: Promise<void> | null = null;
+  private releaseDrain: (() => void) | null = null;
 
   constructor(
     private readonly stream: NodeJS.WritableStream,
@@ -17,9 +20,13 @@ export class StreamSink implements Sink {
   ) {
     stream.on('error', (e: NodeJS.ErrnoException) => {
       // The reader went away (e.g. `| head`): stop writing, as redis-cli ignores SIGPIPE.
-      if (e.code === 'EPIPE') this.broken = true;
-      else throw e;
+      if (e.code === 'EPIPE') {
+        this.broken = true;
+        this.releaseDrain?.();
+      } else throw e;
     });
+    stream.on('drain', () => this.releaseDrain?.());
+    stream.on('close', () => this.releaseDrain?.());
   }
 
   write(s: string): void {
@@ -36,7 +43,16 @@ export class StreamSink implements Sink {
     this.size = 0;
     if (this.broken || data.length === 0) return;
     const ok = this.stream.write(Buffer.from(data, this.encoding));
-    if (!ok) return new Promise<void>((resolve) => this.stream.once('drain', () => resolve()));
+    if (ok) return;
+    // Back-pressure: callers that await flush() wait for the stream; automatic flushes from
+    // write() share the same single wait instead of piling up listeners.
+    return (this.drained ??= new Promise<void>((resolve) => {
+      this.releaseDrain = () => {
+        this.drained = null;
+        this.releaseDrain = null;
+        resolve();
+      };
+    }));
   }
 
   /** Flushes and waits until everything handed to the stream has been written out. */

@@ -1,6 +1,6 @@
 import type { Bytes } from '../../engine/bytes.js';
-import type { StreamConsumer, StreamGroup, StreamId, StreamMeta, StreamPendingEntry } from './types.js';
-import type { RdbValue } from './value.js';
+import type { RdbKeyInfo, RdbVisitor, StreamConsumer, StreamGroup, StreamId, StreamMeta, StreamPendingEntry } from './types.js';
+import { collectKeys, type RdbValue } from './value.js';
 
 /**
  * redscope's JSON lines: one object per key, lossless, binary-safe. A key, field, member or
@@ -40,15 +40,15 @@ export function bytesToJson(b: Bytes): JsonBytes {
   }
 }
 
+/** Bytes that stop a string from being quoted as it is: controls, '"', '\\', non-ASCII. */
+const SPECIAL = /[\u0000-\u001f"\\\u0080-\u00ff]/;
+const NON_ASCII = /[\u0080-\u00ff]/;
+
 /** JSON text of a byte string as bytesToJson would serialise it, without building objects. */
 export function bytesToJsonText(b: Bytes): string {
-  // One pass: plain ASCII with nothing to escape (the usual key or value) is quoted as is.
-  for (let i = 0; i < b.length; i++) {
-    const c = b.charCodeAt(i);
-    if (c > 0x7f) return JSON.stringify(bytesToJson(b));
-    if (c < 0x20 || c === 0x22 || c === 0x5c) return JSON.stringify(b.length > i ? bytesToJson(b) : b);
-  }
-  return '"' + b + '"';
+  // The usual key or value is plain ASCII with nothing to escape: quoted as it is.
+  if (!SPECIAL.test(b)) return '"' + b + '"';
+  return JSON.stringify(NON_ASCII.test(b) ? bytesToJson(b) : b);
 }
 
 /** valueToJson's JSON text, built directly for the common types (the dump's hot path). */
@@ -241,4 +241,70 @@ export function valueFromJson(type: string, j: unknown, where: string): RdbValue
     default:
       throw new Error(`${where}: unknown type ${JSON.stringify(type)}`);
   }
+}
+
+/**
+ * A reader visitor that writes redscope's JSON lines as the elements stream by, one line per
+ * key, without building whole values first (the dump's fast path). Streams and module values,
+ * which are rare and structured, go through collectKeys and valueToJsonText.
+ */
+export function jsonLinesVisitor(
+  emit: (line: string) => void,
+  accept: (info: RdbKeyInfo) => boolean,
+): RdbVisitor {
+  let line = '';
+  let n = 0;
+  let skip = false;
+  let collecting = false;
+  const tail = (info: RdbKeyInfo) =>
+    (info.idle !== null ? `,"idle":${info.idle}` : '') + (info.freq !== null ? `,"freq":${info.freq}` : '') + '}\n';
+  const collector = collectKeys(({ info, value }) => {
+    emit(line + valueToJsonText(value) + tail(info));
+  });
+  return {
+    onKey(info) {
+      skip = !accept(info);
+      collecting = !skip && (info.type === 'stream' || info.type === 'module');
+      if (skip) return;
+      line = `{"db":${info.db},"key":${bytesToJsonText(info.key)},"type":"${info.type}","expireAt":${info.expireAt},"value":`;
+      n = 0;
+      if (collecting) collector.onKey!(info);
+      else if (info.type !== 'string') line += '[';
+    },
+    onString(v) {
+      if (!skip) line += bytesToJsonText(v);
+    },
+    onListItem(v) {
+      if (!skip) line += (n++ ? ',' : '') + bytesToJsonText(v);
+    },
+    onSetMember(m) {
+      if (!skip) line += (n++ ? ',' : '') + bytesToJsonText(m);
+    },
+    onZsetMember(m, score) {
+      if (!skip) line += `${n++ ? ',' : ''}[${bytesToJsonText(m)},${JSON.stringify(scoreJson(score))}]`;
+    },
+    onHashField(f, v, ttl) {
+      if (!skip) line += `${n++ ? ',' : ''}[${bytesToJsonText(f)},${bytesToJsonText(v)}${ttl === null ? '' : `,${ttl}`}]`;
+    },
+    onStreamEntry(id, fields) {
+      if (collecting) collector.onStreamEntry!(id, fields);
+    },
+    onStreamNode(master, bytes) {
+      if (collecting) collector.onStreamNode!(master, bytes);
+    },
+    onStreamMeta(meta) {
+      if (collecting) collector.onStreamMeta!(meta);
+    },
+    onModuleValue(name, raw) {
+      if (collecting) collector.onModuleValue!(name, raw);
+    },
+    onKeyEnd(info) {
+      if (skip) return;
+      if (collecting) {
+        collector.onKeyEnd!(info);
+        return;
+      }
+      emit(line + (info.type !== 'string' ? ']' : '') + tail(info));
+    },
+  };
 }

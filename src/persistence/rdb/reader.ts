@@ -236,10 +236,13 @@ export class RdbParser {
       case C.RDB_ENC_LZF: {
         const clen = this.plainLen(cur, 'LZF compressed length');
         const ulen = this.plainLen(cur, 'LZF uncompressed length');
-        const data = cur.bytes(clen);
-        const out = lzfDecompress(data, ulen);
+        cur.need(clen);
+        // Decompress into the reusable scratch buffer, then take the string from it.
+        if (this.scratch.length < ulen && ulen <= 1 << 24) this.scratch = Buffer.allocUnsafe(ulen);
+        const out = lzfDecompress(cur.buf, ulen, this.scratch, cur.pos, cur.pos + clen);
+        cur.pos += clen;
         if (!out) this.corrupt('invalid LZF compressed string', cur, at);
-        return out.toString('latin1');
+        return out.toString('latin1', 0, ulen);
       }
       default:
         this.corrupt(`unknown string encoding ${-n - 1}`, cur, at);
