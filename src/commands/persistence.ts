@@ -24,6 +24,8 @@ function saved(ctx: Session, dirtyAtStart: number): void {
 
 export const persistenceCommands: HandlerMap = {
   save(ctx) {
+    // Saving changes no data: nothing to propagate (it lowers the change counter).
+    ctx.preventPropagation();
     if (ctx.engine.rdb.bgsaveInProgress) return BGSAVE_IN_PROGRESS;
     const dirty = ctx.engine.dirty;
     try {

@@ -239,7 +239,7 @@ export class Session {
     engine.stats.totalCommands++;
     this.lastCommand = entry.fullName;
     this.lastCommandAt = engine.commandTime;
-    if (engine.dirty !== dirtyBefore && !this.suppressPropagation && !(reply instanceof BlockRequest)) {
+    if (engine.dirty > dirtyBefore && !this.suppressPropagation && !(reply instanceof BlockRequest)) {
       engine.propagate(dbBefore, this.propagateAs ?? argv);
     }
     this.propagateAs = savedPropagateAs;
@@ -376,7 +376,7 @@ export class Session {
     } finally {
       engine.callDepth--;
     }
-    if (reply !== undefined && engine.dirty !== dirtyBefore && this.propagateAs) {
+    if (reply !== undefined && engine.dirty > dirtyBefore && this.propagateAs) {
       engine.propagate(b.db.id, this.propagateAs);
     }
     this.propagateAs = null;
