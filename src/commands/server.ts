@@ -4,7 +4,7 @@ import { CONFIG_PARAMS, type ConfigParam } from '../engine/config.js';
 import type { Engine } from '../engine/engine.js';
 import { SYNTAX_ERROR, wrongArity } from '../engine/errors.js';
 import { globMatch } from '../engine/glob.js';
-import { INVALID_EVENT_CLASS, keyspaceEventsToString, parseKeyspaceEvents } from '../engine/notify.js';
+import { INVALID_EVENT_CLASS, keyspaceEventsToString, NOTIFY_NEW, parseKeyspaceEvents } from '../engine/notify.js';
 import { parseStrictInt } from '../engine/object.js';
 import {
   ErrorReply, MapReply, OK, SetReply, StatusReply, VerbatimReply, type Reply,
@@ -126,6 +126,9 @@ function coreParam(p: ConfigParam): Param {
     rule: ruleOf(p),
     get(engine) {
       const v = engine.config[p.field];
+      // Redis prints the classes without 'n' when 'A' is set (keyspaceEventsFlagsToString),
+      // though the flag stays on: the stored text keeps it, the shown text drops it.
+      if (p.name === 'notify-keyspace-events') return keyspaceEventsToString(parseKeyspaceEvents(String(v)) ?? 0);
       return typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v);
     },
     set(engine, value) {
@@ -250,7 +253,7 @@ function parseConfigValue(p: Param, raw: Bytes): { value: unknown } | { error: s
       if (p.name === 'notify-keyspace-events') {
         const flags = parseKeyspaceEvents(raw);
         if (flags === null) return { error: INVALID_EVENT_CLASS };
-        return { value: keyspaceEventsToString(flags) };
+        return { value: keyspaceEventsToString(flags) + (flags & NOTIFY_NEW && !keyspaceEventsToString(flags).includes('n') ? 'n' : '') };
       }
       if (p.name === 'save') {
         // Pairs of "<seconds> <changes>" (or empty to disable).

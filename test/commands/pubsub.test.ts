@@ -270,8 +270,17 @@ describe('keyspace notifications, against real redis', () => {
   });
 
   // Redis fires "new" (class n) from dbAdd, before the command's own event: SET k v with KEAn
-  // publishes new, new, set, set. Needs Db.add to call notifyKeyspaceEvent('n', 'new', key, id).
-  it.todo('new-key events (class n) from Db.add');
+  // publishes new, new, set, set; overwriting an existing key fires no "new".
+  it('new-key events (class n) from Db.add', async () => {
+    await withEvents('KEAn', async (sub, pub) => {
+      await pub.cmd('SET k v');
+      await sub.messages(4);
+      await pub.cmd('SET k w');
+      await sub.messages(2);
+      await pub.cmd('RPUSH l a');
+      await sub.messages(4);
+    });
+  });
 
   it('keyevent channels only, subscribed by exact channel', async () => {
     await withEvents(
