@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { StatusReply } from '../engine/reply.js';
 import { RespClient } from '../resp/client.js';
 
 /**
@@ -56,13 +57,17 @@ export async function startRealRedis(extraArgs: string[] = []): Promise<RealRedi
     ],
     { stdio: 'ignore' },
   );
-  const deadline = Date.now() + 10000;
+  const deadline = Date.now() + 30000;
   for (;;) {
     try {
       const c = await RespClient.connect(port);
       const pong = await c.call('PING');
       c.close();
-      if (pong !== null) break;
+      // Until its dataset is loaded Redis answers -LOADING: wait for a real PONG.
+      if (pong instanceof StatusReply && pong.text === 'PONG') break;
+      if (Date.now() > deadline) throw new Error('still loading');
+      await new Promise((r) => setTimeout(r, 20));
+      continue;
     } catch {
       if (Date.now() > deadline || child.exitCode !== null) {
         child.kill('SIGKILL');
