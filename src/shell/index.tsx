@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import { scriptHost } from '../scripting/host.js';
 import { render } from 'ink';
 import { Engine } from '../engine/engine.js';
 import { App } from './App.js';
@@ -24,8 +26,24 @@ export async function runShell(options: RunShellOptions = {}): Promise<number> {
   const ownEngine = options.engine === undefined;
   const engine = options.engine ?? new Engine();
   const shell = new Shell({ ...options, engine });
+  const stdin = options.stdin ?? process.stdin;
+  // A runaway script holds the event loop, so Ink cannot see keys meanwhile. Once the script
+  // is past busy-reply-threshold, the script host calls onBusy between Lua instructions: read
+  // the terminal directly there, and Ctrl-C acts like SCRIPT KILL (redis-cli would just exit).
+  if ((stdin as NodeJS.ReadStream).isTTY) {
+    const fd = (stdin as unknown as { fd?: number }).fd ?? 0;
+    const buf = Buffer.alloc(64);
+    scriptHost(engine).onBusy = (host) => {
+      try {
+        const n = fs.readSync(fd, buf, 0, buf.length, null);
+        if (buf.subarray(0, n).includes(3)) host.kill();
+      } catch {
+        // EAGAIN: nothing typed.
+      }
+    };
+  }
   const instance = render(<App shell={shell} output="direct" />, {
-    stdin: options.stdin ?? process.stdin,
+    stdin,
     stdout: options.stdout ?? process.stdout,
     stderr: options.stderr ?? process.stderr,
     exitOnCtrlC: false,
