@@ -84,6 +84,8 @@ export class Session {
    * Redis's mustObeyClient. Commands skip checks that only protect interactive clients.
    */
   obeyAll = false;
+  /** A script's redis.set_repl(REPL_NONE): its writes run but are not propagated. */
+  muteEffects = false;
   /** CLIENT NO-TOUCH style flag; OBJECT/TOUCH semantics read it. */
   noTouch = false;
   blocked: Blocked | null = null;
@@ -239,7 +241,7 @@ export class Session {
     engine.stats.totalCommands++;
     this.lastCommand = entry.fullName;
     this.lastCommandAt = engine.commandTime;
-    if (engine.dirty > dirtyBefore && !this.suppressPropagation && !(reply instanceof BlockRequest)) {
+    if (engine.dirty > dirtyBefore && !this.suppressPropagation && !this.muteEffects && !(reply instanceof BlockRequest)) {
       engine.propagate(dbBefore, this.propagateAs ?? argv);
     }
     this.propagateAs = savedPropagateAs;

@@ -192,6 +192,7 @@ export class ScriptHost {
     };
     ctx.inScript = true;
     const savedBusy = this.engine.busyScript;
+    const savedMute = ctx.muteEffects;
     this.engine.busyScript = ctx;
     let out: string;
     try {
@@ -200,6 +201,7 @@ export class ScriptHost {
       this.run = saved;
       ctx.inScript = savedInScript;
       this.engine.busyScript = savedBusy;
+      ctx.muteEffects = savedMute;
       // SELECT inside a script does not change the caller's database (Redis 7).
       if (ctx.dbIndex !== savedDb) ctx.select(savedDb);
     }
@@ -245,6 +247,12 @@ export class ScriptHost {
     }
     if (c === 80 /* P */ && run) {
       run.resp = msg === 'P3' ? 3 : 2;
+      return null;
+    }
+    if (c === 81 /* Q */ && run) {
+      // redis.set_repl: without REPL_AOF the script's next writes are not propagated (there
+      // are no replicas in process, so REPL_REPLICA alone is the same as REPL_NONE).
+      run.ctx.muteEffects = (Number(msg.slice(1)) & 1) === 0;
       return null;
     }
     return null;

@@ -233,6 +233,7 @@ redis.set_repl = function(...)
   if select('#', ...) ~= 1 then error(err_table('redis.set_repl() requires one argument.')) end
   local v = tonumber((...))
   if v == nil or v < 0 or v > 3 then error(err_table('Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.')) end
+  send('Q' .. v)
 end
 redis.replicate_commands = function() return true end
 redis.breakpoint = function() return false end
