@@ -327,7 +327,7 @@ export async function memoryReport(file: string, opts: MemoryOptions, limits: En
     file,
     measuringVisitor(
       builder,
-      (info, value, str) => {
+      (info, value, strLength) => {
         const m = builder.current;
         keys++;
         summary.addFigures(info.db, info.type, m.encoding, m.bytes, m.baseEncoding, m.baseBytes);
@@ -336,9 +336,9 @@ export async function memoryReport(file: string, opts: MemoryOptions, limits: En
         eligible++;
         // Only keys that are printed or kept become record objects.
         if (top) {
-          if (top.wouldKeep(m.bytes)) top.push(materialize(builder, info, value, str));
-        } else if (json) json.write(recordJson(materialize(builder, info, value, str)));
-        else out.bytes(csvLine(materialize(builder, info, value, str)));
+          if (top.wouldKeep(m.bytes)) top.push(materialize(builder, info, value, strLength));
+        } else if (json) json.write(recordJson(materialize(builder, info, value, strLength)));
+        else out.bytes(csvLine(materialize(builder, info, value, strLength)));
       },
       {
         onHeader: (_m, v) => {

@@ -2,7 +2,7 @@ import type { Bytes } from '../engine/bytes.js';
 import { bytesToJson } from '../persistence/rdb/json.js';
 import type { RdbKeyInfo, RdbVisitor } from '../persistence/rdb/types.js';
 import { collectKeys, type RdbValue } from '../persistence/rdb/value.js';
-import { encodingFor } from '../engine/types/string.js';
+import { EMBSTR_SIZE_LIMIT, encodingFor } from '../engine/types/string.js';
 import type { MemoryTarget } from './model.js';
 import { DEFAULT_LIMITS, LoadedMemoryModel, type EncodingLimits } from './rdb.js';
 
@@ -170,11 +170,16 @@ export class RecordBuilder {
    * encoding does not depend on the thresholds.
    */
   measureString(info: RdbKeyInfo, s: Bytes): void {
+    this.measureStringLength(info, s.length, encodingFor(s) === 'int');
+  }
+
+  /** measureString from the length alone (the reader does not build the value). */
+  measureStringLength(info: RdbKeyInfo, length: number, isInt: boolean): void {
     const m = this.model.model;
-    const enc = encodingFor(s);
+    const enc = isInt ? 'int' : length <= EMBSTR_SIZE_LIMIT ? 'embstr' : 'raw';
     const c = this.current;
     c.encoding = enc;
-    c.bytes = m.string(s.length, enc) + m.keyOverhead(info.key.length);
+    c.bytes = m.string(length, enc) + m.keyOverhead(info.key.length);
     c.baseEncoding = this.baseModel ? enc : null;
     c.baseBytes = c.bytes;
   }
@@ -211,35 +216,44 @@ export class RecordBuilder {
  */
 export function measuringVisitor(
   builder: RecordBuilder,
-  onKey: (info: RdbKeyInfo, value: RdbValue | null, str: Bytes) => void,
+  onKey: (info: RdbKeyInfo, value: RdbValue | null, strLength: number) => void,
   extra: Parameters<typeof collectKeys>[1] = {},
 ): RdbVisitor {
   const inner = collectKeys(({ info, value }) => {
-    if (builder.measure(info, value)) onKey(info, value, '');
+    if (builder.measure(info, value)) onKey(info, value, 0);
   }, extra);
-  let str: Bytes | null = null;
+  let strLength = -1;
+  let strIsInt = false;
   return {
     ...inner,
     onKey(i) {
-      str = null;
+      strLength = -1;
       inner.onKey!(i);
     },
-    onString(v) {
-      str = v;
+    // Strings are sized from their length: the reader builds no value for them (and must
+    // not see collectKeys' onString, or it would build every string again).
+    onString: undefined,
+    onStringLength(length, isInt) {
+      strLength = length;
+      strIsInt = isInt;
     },
     onKeyEnd(i) {
-      if (str === null) return inner.onKeyEnd!(i);
-      const s = str;
-      str = null;
-      builder.measureString(i, s);
-      onKey(i, null, s);
+      if (strLength < 0) return inner.onKeyEnd!(i);
+      const n = strLength;
+      strLength = -1;
+      builder.measureStringLength(i, n, strIsInt);
+      onKey(i, null, n);
     },
   };
 }
 
 /** The record of a key measured by measuringVisitor. */
-export function materialize(builder: RecordBuilder, info: RdbKeyInfo, value: RdbValue | null, str: Bytes): MemoryRecord {
-  return builder.materialize(info, value ?? { type: 'string', value: str });
+export function materialize(builder: RecordBuilder, info: RdbKeyInfo, value: RdbValue | null, strLength: number): MemoryRecord {
+  if (value) return builder.materialize(info, value);
+  // A string measured from its length: elements and largest element are that length.
+  const rec = builder.materialize(info, { type: 'string', value: '' });
+  rec.elements = rec.largestElement = strLength;
+  return rec;
 }
 
 // --- top N ------------------------------------------------------------------------------

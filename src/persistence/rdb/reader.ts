@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { parseStrictInt } from '../../engine/object.js';
 import { ByteCursor } from '../io/cursor.js';
 import { CorruptError, FormatError, NeedMoreData, TruncatedError } from '../io/errors.js';
 import * as C from './constants.js';
@@ -289,6 +290,33 @@ export class RdbParser {
     }
   }
 
+  /** A string's length and integer-ness without building it (short ones are looked at). */
+  private strLength(cur: ByteCursor): [number, boolean] {
+    const at = cur.offset;
+    const n = this.len(cur);
+    if (n >= 0) {
+      if (n <= 20) return [n, parseStrictInt(cur.latin1(n)) !== null];
+      cur.need(n);
+      cur.pos += n;
+      return [n, false];
+    }
+    if (-n - 1 === C.RDB_ENC_LZF) {
+      const clen = this.plainLen(cur, 'LZF compressed length');
+      const ulen = this.plainLen(cur, 'LZF uncompressed length');
+      if (ulen <= 20) {
+        // Rare: short enough to be an integer, so look at it.
+        cur.pos = at - cur.base;
+        return [ulen, parseStrictInt(this.str(cur)) !== null];
+      }
+      cur.need(clen);
+      cur.pos += clen;
+      return [ulen, false];
+    }
+    cur.pos = at - cur.base;
+    const s = this.str(cur);
+    return [s.length, true];
+  }
+
   /** A string as raw bytes (packed blobs). */
   private blob(cur: ByteCursor): { buf: Buffer; offset: number } {
     const at = cur.offset;
@@ -499,6 +527,10 @@ export class RdbParser {
           const value = this.str(cur);
           this.startKey();
           v.onString(value);
+        } else if (v.onStringLength) {
+          const [length, isInt] = this.strLength(cur);
+          this.startKey();
+          v.onStringLength(length, isInt);
         } else {
           this.skipStr(cur);
           this.startKey();

@@ -67,6 +67,11 @@ export interface RdbVisitor {
   onResizeDb?(dbSize: number, expiresSize: number): void;
   onKey?(info: RdbKeyInfo): void;
   onString?(value: Bytes): void;
+  /**
+   * Instead of onString, for consumers that only size values: the string's length and
+   * whether Redis would store it as an integer. LZF values are not decompressed for it.
+   */
+  onStringLength?(length: number, isInt: boolean): void;
   onListItem?(value: Bytes): void;
   /** After the items of one quicklist node (RDB 7+ lists): how many it held. */
   onListNode?(count: number): void;
