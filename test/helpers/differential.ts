@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -91,6 +92,43 @@ export class Differential {
     }
     this.compared++;
     return [ours, theirs];
+  }
+
+  /**
+   * Runs commands on both sides with notify-keyspace-events KEA and compares the keyspace
+   * events each side published, in order.
+   */
+  async compareEvents(commands: Array<Arg[]>): Promise<void> {
+    const sub = await this.real.client();
+    await sub.call('PSUBSCRIBE', '__key*__:*');
+    await this.do('CONFIG', 'SET', 'notify-keyspace-events', 'KEA');
+    const ours: string[] = [];
+    const listener = this.engine.createSession();
+    listener.onPush = (r) => {
+      const arr = r as string[];
+      if (arr[0] === 'pmessage') ours.push(`${arr[2]} ${arr[3]}`);
+    };
+    await listener.execute(['PSUBSCRIBE', '__key*__:*']);
+    try {
+      for (const c of commands) await this.do(...c);
+      const theirs: string[] = [];
+      for (;;) {
+        let m: unknown;
+        try {
+          m = await sub.nextPush(150);
+        } catch {
+          break;
+        }
+        const arr = m as string[];
+        theirs.push(`${arr[2]} ${arr[3]}`);
+      }
+      expect(ours).toEqual(theirs);
+      expect(ours.length).toBeGreaterThan(0);
+    } finally {
+      listener.close();
+      sub.close();
+      await this.do('CONFIG', 'SET', 'notify-keyspace-events', '');
+    }
   }
 
   /** Exact comparison (RESP bytes). */
