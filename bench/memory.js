@@ -3,7 +3,8 @@
 // bench/rdb.js (redis-server, cached in bench/.cache) when missing.
 // Run after tsc: node bench/memory.js [--json] [--runs N] [--mb N]
 // Targets: at least 0.7× redis-check-rdb's speed, peak RSS under 200 MB.
-import { spawn, spawnSync } from 'node:child_process';
+import { measure } from './measure.js';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,32 +23,6 @@ function log(s) {
   if (!json) process.stderr.write(s + '\n');
 }
 
-/** Runs a command, measuring wall time and peak RSS (VmHWM polled from /proc), as bench/rdb.js. */
-function measure(cmd, argv) {
-  return new Promise((resolve, reject) => {
-    const start = process.hrtime.bigint();
-    const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let peakKb = 0;
-    let stderr = '';
-    let stdoutBytes = 0;
-    child.stdout.on('data', (d) => (stdoutBytes += d.length));
-    child.stderr.on('data', (d) => (stderr += d));
-    const poll = setInterval(() => {
-      try {
-        const m = /VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-        if (m) peakKb = Math.max(peakKb, Number(m[1]));
-      } catch {
-        /* exited */
-      }
-    }, 5);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearInterval(poll);
-      const ms = Number(process.hrtime.bigint() - start) / 1e6;
-      resolve({ ms, peakMb: peakKb / 1024, code, stderr, stdoutBytes });
-    });
-  });
-}
 
 /**
  * How to run `redscope memory`: through bin/redscope.js once main registers the subcommand,

@@ -2,10 +2,11 @@
 // many small and large collections), timed with redis-check-rdb, `redscope verify`,
 // `redscope dump --format jsonl` and `redscope memory`-free digest, in the same run, with ratios
 // and peak RSS. Run by `npm run bench` (after tsc), or alone: node bench/rdb.js [--json] [--mb N].
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { measure } from './measure.js';
 import { startRealRedis } from '../dist/testing/real-redis.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -67,30 +68,6 @@ async function makeRdb(file) {
   }
 }
 
-/** Runs a command, measuring wall time and peak RSS (VmHWM polled from /proc). */
-function measure(cmd, argv, { stdout = 'ignore' } = {}) {
-  return new Promise((resolve, reject) => {
-    const start = process.hrtime.bigint();
-    const child = spawn(cmd, argv, { stdio: ['ignore', stdout, 'pipe'] });
-    let peakKb = 0;
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    const poll = setInterval(() => {
-      try {
-        const m = /VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-        if (m) peakKb = Math.max(peakKb, Number(m[1]));
-      } catch {
-        /* exited */
-      }
-    }, 5);
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      clearInterval(poll);
-      const ms = Number(process.hrtime.bigint() - start) / 1e6;
-      resolve({ ms, peakMb: peakKb / 1024, code, stderr });
-    });
-  });
-}
 
 async function main() {
   const file = path.join(cacheDir, `bench-${targetMb}mb.rdb`);
@@ -110,7 +87,7 @@ async function main() {
       results.push({ name, ms: null });
       continue;
     }
-    const r = await measure(cmd, argv);
+    const r = await measure(cmd, argv, { discard: true });
     if (r.code !== 0) log(`${name} exited ${r.code}: ${r.stderr.trim().split('\n').pop()}`);
     results.push({ name, ms: r.ms, peakMb: r.peakMb, mbPerSec: size / 1048576 / (r.ms / 1000) });
   }
