@@ -1,11 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough, Writable } from 'node:stream';
-import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aofCommand } from '../../src/cli/aof.js';
-import type { CliIO } from '../../src/cli/main.js';
+import { runAof } from './helpers.js';
 import { datasetDigest, digestHex } from '../../src/engine/digest.js';
 import { Engine } from '../../src/engine/engine.js';
 import { replayAof } from '../../src/persistence/aof/load.js';
@@ -28,38 +25,8 @@ function fresh(): string {
   return d;
 }
 
-interface Ran {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function aof(args: string[], opts: { stdin?: string; tty?: boolean } = {}): Promise<Ran> {
-  const stdin = new PassThrough();
-  stdin.end(opts.stdin ?? '');
-  let out = '';
-  let err = '';
-  const sink = (f: (s: string) => void) =>
-    new Writable({
-      write(chunk, _enc, cb) {
-        f(chunk.toString('latin1'));
-        cb();
-      },
-    });
-  const io: CliIO = {
-    stdin: stdin as unknown as CliIO['stdin'],
-    stdout: sink((s) => (out += s)),
-    stderr: sink((s) => (err += s)),
-    stdinIsTTY: opts.tty ?? false,
-    stdoutIsTTY: false,
-  };
-  const result = { code: 0 };
-  const prog = new Command('redscope');
-  prog.exitOverride();
-  prog.addCommand(aofCommand(io, result));
-  await prog.parseAsync(['aof', ...args], { from: 'user' });
-  return { code: result.code, stdout: out, stderr: err };
-}
+/** Runs `redscope aof ARGS` in process with the given stdin and terminal flag. */
+const aof = runAof;
 
 async function digest(p: string): Promise<string> {
   const e = new Engine({ timers: false });

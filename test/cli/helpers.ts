@@ -1,3 +1,7 @@
+import type { CliIO } from '../../src/cli/main.js';
+import { aofCommand } from '../../src/cli/aof.js';
+import { Command } from 'commander';
+import { PassThrough, Writable } from 'node:stream';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -88,4 +92,38 @@ export async function runScriptOnRealServer(
     engine.close();
   }
   return out;
+}
+
+export interface AofRan {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `redscope aof ARGS` in process with the given stdin and terminal flag. */
+export async function runAof(args: string[], opts: { stdin?: string; tty?: boolean } = {}): Promise<AofRan> {
+  const stdin = new PassThrough();
+  stdin.end(opts.stdin ?? '');
+  let out = '';
+  let err = '';
+  const sink = (f: (s: string) => void) =>
+    new Writable({
+      write(chunk, _enc, cb) {
+        f(chunk.toString('latin1'));
+        cb();
+      },
+    });
+  const io: CliIO = {
+    stdin: stdin as unknown as CliIO['stdin'],
+    stdout: sink((s) => (out += s)),
+    stderr: sink((s) => (err += s)),
+    stdinIsTTY: opts.tty ?? false,
+    stdoutIsTTY: false,
+  };
+  const result = { code: 0 };
+  const prog = new Command('redscope');
+  prog.exitOverride();
+  prog.addCommand(aofCommand(io, result));
+  await prog.parseAsync(['aof', ...args], { from: 'user' });
+  return { code: result.code, stdout: out, stderr: err };
 }
