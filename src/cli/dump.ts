@@ -26,7 +26,12 @@ export interface DumpFilter {
 export interface TextOut {
   write(s: string): void;
   flush(): void | Promise<void>;
+  /** True once the destination stopped taking output (a closed pipe). */
+  readonly closed?: boolean;
 }
+
+/** The dump stopped because its output was closed: a normal end, not an error. */
+export class OutputClosed extends Error {}
 
 export function keyToJsonLine(info: RdbKeyInfo, value: RdbValue): string {
   // Built as text: this is the dump's hot path, and the shape is fixed (see json.ts).
@@ -147,7 +152,14 @@ export async function dumpRdb(file: string, format: DumpFormat, filter: DumpFilt
   await readRdbFile(
     file,
     visitor,
-    { onProgress: (r, t) => progress?.update(r, t), afterChunk: () => out.flush() },
+    {
+      onProgress: (r, t) => progress?.update(r, t),
+      afterChunk: () => {
+        // Nobody reads the output any more (`| head`): stop instead of reading the rest.
+        if (out.closed) throw new OutputClosed();
+        return out.flush();
+      },
+    },
   );
   progress?.done();
   if (format === 'json') out.write(first ? ']\n' : '\n]\n');
@@ -236,6 +248,11 @@ export function dumpCommand(io: CliIO, result: { code: number }): Command {
         await dumpRdb(file, opts.format, filter, out, progress);
         result.code = EXIT_VALID;
       } catch (e) {
+        if (e instanceof OutputClosed) {
+          progress.done();
+          result.code = EXIT_VALID;
+          return;
+        }
         await out.flush();
         if (!(e instanceof FormatError)) throw e;
         io.stderr.write(`redscope: ${describeFormatError(file, e)}\n`);

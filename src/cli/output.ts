@@ -8,6 +8,11 @@ export class StreamSink implements Sink {
   private parts: string[] = [];
   private size = 0;
   private broken = false;
+
+  /** The reader went away (EPIPE): nothing more will be written. */
+  get closed(): boolean {
+    return this.broken;
+  }
   /** One shared wait for 'drain' (however many flushes hit a full stream). */
   private drained: Promise<void> | null = null;
   private releaseDrain: (() => void) | null = null;

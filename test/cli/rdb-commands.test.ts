@@ -234,3 +234,18 @@ describe('--dir: the engine loads from and writes to a directory', () => {
     expect(r.stderr.toString().trim().split('\n')).toHaveLength(1);
   });
 });
+
+describe('dump into a closed pipe', () => {
+  it('stops reading when the reader goes away, exit 0, no warnings', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin/redscope.js'), 'dump', FIXTURE], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    // Read one chunk, then close our end as `| head -c` would.
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(0);
+    expect(stderr).not.toMatch(/MaxListeners|Error/);
+  });
+});
