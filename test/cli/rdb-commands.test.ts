@@ -238,7 +238,17 @@ describe('--dir: the engine loads from and writes to a directory', () => {
 describe('dump into a closed pipe', () => {
   it('stops reading when the reader goes away, exit 0, no warnings', async () => {
     const { spawn } = await import('node:child_process');
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin/redscope.js'), 'dump', FIXTURE], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const { RdbWriter } = await import('../../src/persistence/rdb/writer.js');
+    // Enough output (tens of MB of JSON) that the pipe fills long before the file ends.
+    const big = path.join(tmp, 'many.rdb');
+    const parts: Buffer[] = [];
+    const w = new RdbWriter((b) => parts.push(b), { version: 10 });
+    w.header();
+    w.selectDb(0);
+    for (let i = 0; i < 300000; i++) w.key(`key:${i}`, { type: 'string', value: `value number ${i} `.repeat(8) });
+    w.end();
+    fs.writeFileSync(big, Buffer.concat(parts));
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin/redscope.js'), 'dump', big], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     // Read one chunk, then close our end as `| head -c` would.
