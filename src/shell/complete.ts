@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type { ArgSpec } from '../commands/spec.js';
 import type { CommandTable } from '../commands/table.js';
 import { bytesFromUtf8, bytesToUtf8, type Bytes } from '../engine/bytes.js';
@@ -166,7 +167,28 @@ export interface CompletionContext {
   /** Keys of the current database starting with the prefix (bytes). */
   keys(prefix: Bytes): Bytes[];
   /** Meta-commands (":help" …) and, by name, the words they take. */
-  meta: ReadonlyArray<{ name: string; completeArg?: 'key' | readonly string[] }>;
+  meta: ReadonlyArray<{ name: string; completeArg?: 'key' | 'file' | readonly string[] }>;
+}
+
+/** Paths starting with `typed` (directories end with '/'), for :load and :save. */
+export function fileCandidates(typed: string): string[] {
+  const slash = typed.lastIndexOf('/');
+  const dir = slash < 0 ? '.' : typed.slice(0, slash + 1) || '/';
+  const base = slash < 0 ? typed : typed.slice(slash + 1);
+  const prefix = slash < 0 ? '' : typed.slice(0, slash + 1);
+  let names: fs.Dirent[];
+  try {
+    names = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  const out: string[] = [];
+  for (const d of names) {
+    if (!d.name.startsWith(base) || (base === '' && d.name.startsWith('.'))) continue;
+    out.push(prefix + d.name + (d.isDirectory() ? '/' : ''));
+    if (out.length >= 200) break;
+  }
+  return out;
 }
 
 export interface Completion {
@@ -232,6 +254,7 @@ export function complete(ctx: CompletionContext, text: string): Completion {
     const m = ctx.meta.find((x) => x.name === first);
     if (!m || !m.completeArg || idx !== 1) return result([]);
     if (m.completeArg === 'key') return result(keyCandidates(ctx, typed));
+    if (m.completeArg === 'file') return result(fileCandidates(typed));
     return result(byPrefix(m.completeArg, typed));
   }
   if (first === 'help' || first === '?') {

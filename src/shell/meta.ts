@@ -1,5 +1,8 @@
 import Table from 'cli-table3';
 import { bytesToUtf8, type Bytes } from '../engine/bytes.js';
+import path from 'node:path';
+import { humanBytes, loadInto, saveTo } from './files.js';
+import { biggestKeys, memoryTable, MEMORY_DEFAULT_N } from './memory.js';
 import { peek } from './peek.js';
 import type { Shell } from './shell.js';
 
@@ -12,8 +15,9 @@ export interface MetaCommand {
   usage: string;
   summary: string;
   /** What Tab completes for the first argument. */
-  completeArg?: 'key' | readonly string[];
-  run(shell: Shell, args: readonly Bytes[]): void;
+  completeArg?: 'key' | 'file' | readonly string[];
+  /** A promise when the command finishes later (:load): the shell waits for it. */
+  run(shell: Shell, args: readonly Bytes[]): void | Promise<void>;
 }
 
 function text(b: Bytes): string {
@@ -116,7 +120,77 @@ export const META_COMMANDS: readonly MetaCommand[] = [
       else shell.info(out);
     },
   },
+  {
+    name: ':load',
+    usage: ':load PATH',
+    summary: 'load an RDB, an AOF, an appendonlydir or a data dir into this engine',
+    completeArg: 'file',
+    run(shell, args) {
+      if (args.length !== 1) {
+        shell.error('usage: :load PATH');
+        return;
+      }
+      const p = text(args[0]!);
+      const name = path.basename(path.resolve(p));
+      shell.setProgress(`loading ${name} …`);
+      return (async () => {
+        const t0 = performance.now();
+        const r = await loadInto(shell.engine, p, (done, total) => {
+          shell.setProgress(progressLine(name, done, total));
+        });
+        const ms = performance.now() - t0;
+        const what = r.kind === 'rdb' ? `${r.keys} keys loaded (RDB)` : `${r.commands} commands replayed (AOF), ${r.keys} new keys`;
+        shell.info(`${name}: ${what}; ${r.total} keys in the engine (${(ms / 1000).toFixed(2)}s)`);
+        shell.setName(name);
+      })();
+    },
+  },
+  {
+    name: ':save',
+    usage: ':save PATH',
+    summary: 'write every database to an RDB file (atomically)',
+    completeArg: 'file',
+    run(shell, args) {
+      if (args.length !== 1) {
+        shell.error('usage: :save PATH');
+        return;
+      }
+      const p = text(args[0]!);
+      return (async () => {
+        let keys = 0;
+        for (const db of shell.engine.dbs) keys += db.dict.size;
+        const bytes = await saveTo(shell.engine, p);
+        shell.info(`saved ${keys} keys to ${p} (${humanBytes(bytes)})`);
+      })();
+    },
+  },
+  {
+    name: ':memory',
+    usage: ':memory [N]',
+    summary: `the N biggest keys of this database (default ${MEMORY_DEFAULT_N}), as MEMORY USAGE sizes them`,
+    run(shell, args) {
+      let n = MEMORY_DEFAULT_N;
+      if (args.length > 1 || (args.length === 1 && !/^\d+$/.test(args[0]!))) {
+        shell.error('usage: :memory [N]');
+        return;
+      }
+      if (args.length === 1) n = Number(args[0]);
+      const db = shell.current.session.db;
+      const rows = biggestKeys(shell.engine, db, n, shell.engine.mstime());
+      if (rows.length === 0) shell.info('(empty database)');
+      else shell.info(memoryTable(rows) + `\n(${rows.length} of ${db.dict.size} keys, db ${db.id})`);
+    },
+  },
 ];
+
+const BAR = 30;
+
+/** "loading dump.rdb [#########.........] 31%" */
+export function progressLine(name: string, done: number, total: number): string {
+  const f = total > 0 ? Math.min(1, done / total) : 0;
+  const full = Math.round(f * BAR);
+  return `loading ${name} [${'#'.repeat(full)}${'.'.repeat(BAR - full)}] ${Math.floor(f * 100)}%`;
+}
 
 export function findMeta(name: string): MetaCommand | undefined {
   const n = name.toLowerCase();

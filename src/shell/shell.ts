@@ -29,6 +29,11 @@ export interface ShellOptions {
   name?: string;
   /** History file; undefined: REDSCOPE_HISTFILE or ~/.redscope_history; null: none. */
   historyFile?: string | null;
+  /**
+   * The terminal's height in rows, asked before each reply: a longer reply is paged.
+   * Absent: never page.
+   */
+  rows?: () => number | undefined;
 }
 
 /** A tiny external store: state changes only through reduce(). */
@@ -52,7 +57,18 @@ export interface Pending {
   name: string;
   cancelled: boolean;
   startedAt: number;
+  /** A meta-command running asynchronously (:load): Ctrl-C cannot cancel it. */
+  meta?: boolean;
 }
+
+/** The rest of a reply longer than the screen, shown a page at a time. */
+interface Pager {
+  lines: string[];
+  pos: number;
+  kind: OutputItem['kind'];
+}
+
+export const MORE_PROMPT = '-- more -- (space: next page, q: stop)';
 
 /** One engine session as the shell tracks it (redis-cli's view of db and MULTI). */
 export class ShellClient {
@@ -120,7 +136,11 @@ export class Shell {
   readonly mode: OutputMode;
   private readonly format: FormatOptions;
   private readonly version: string;
-  private readonly name: string;
+  private name: string;
+  /** A progress line for the status area (":load" while it reads). */
+  private progress: string | null = null;
+  private pager: Pager | null = null;
+  private readonly rows: (() => number | undefined) | undefined;
   private readonly historyFile: string | null;
   /** History entries that go to the file (sensitive lines stay in memory only). */
   private persistent: string[];
@@ -141,6 +161,7 @@ export class Shell {
     this.format = opts.format ?? DEFAULT_FORMAT;
     this.version = opts.version ?? 'redscope';
     this.name = opts.name ?? 'redscope';
+    this.rows = opts.rows;
     this.historyFile = opts.historyFile === undefined ? historyPath() : opts.historyFile;
     this.persistent = loadHistory(this.historyFile);
     this.current = this.addClient(opts.session ?? this.engine.createSession());
@@ -180,12 +201,28 @@ export class Shell {
     );
   }
 
+  /** Replaces the prompt's "redscope" (a file was loaded). */
+  setName(name: string): void {
+    this.name = name;
+    this.refresh();
+  }
+
+  /** The status line's progress text (null: none). */
+  setProgress(text: string | null): void {
+    this.progress = text;
+    this.refresh();
+  }
+
   private refresh(): void {
     if (!this.store) return;
     this.store.dispatch({ type: 'prompt', prompt: this.prompt() });
     const c = this.current;
     let status: string | null = null;
-    if (c.pending) {
+    if (this.pager) {
+      status = MORE_PROMPT;
+    } else if (this.progress !== null) {
+      status = this.progress;
+    } else if (c.pending) {
       status = `client ${c.id} is waiting on ${c.pending.name} — Ctrl-C cancels it` +
         (this.clients.length > 1 ? ', :client N switches' : ', :client new opens another client');
     } else if (c.session.subscriptionCount + c.session.shardChannels.size > 0) {
@@ -197,6 +234,11 @@ export class Shell {
   // --- output ----------------------------------------------------------------------------
 
   print(text: string, kind: OutputItem['kind'] = 'reply'): void {
+    if (this.pager) {
+      // Output that follows a paged reply waits behind it.
+      for (const l of text.split('\n')) this.pager.lines.push(l);
+      return;
+    }
     if (this.batch) {
       this.batch.texts.push(text);
       if (this.batch.kind === null) this.batch.kind = kind;
@@ -241,7 +283,59 @@ export class Shell {
 
   private printReply(c: ShellClient, r: Reply, verbatim: boolean): void {
     const out = display(formatReply(r, c.session.protocol, this.mode, verbatim, this.format));
-    this.print(c === this.current ? out : this.label(c, out));
+    this.printPaged(c === this.current ? out : this.label(c, out));
+  }
+
+  /** Lines of output per page, or 0 when replies are not paged (raw mode, no terminal). */
+  private pageSize(): number {
+    if (this.mode !== 'tty' || !this.rows) return 0;
+    const rows = this.rows();
+    if (rows === undefined || !Number.isFinite(rows) || rows < 3) return 0;
+    // The page, then the "-- more --" line and the prompt.
+    return rows - 2;
+  }
+
+  /** A reply longer than the terminal's height is shown a screen at a time. */
+  private printPaged(text: string, kind: OutputItem['kind'] = 'reply'): void {
+    const page = this.pageSize();
+    if (page === 0 || this.pager) {
+      this.print(text, kind);
+      return;
+    }
+    const lines = text.split('\n');
+    if (lines.length <= page + 1) {
+      this.print(text, kind);
+      return;
+    }
+    this.print(lines.slice(0, page).join('\n'), kind);
+    this.pager = { lines, pos: page, kind };
+    this.refresh();
+  }
+
+  /** Whether a reply is being paged (keys go to the pager). */
+  get paging(): boolean {
+    return this.pager !== null;
+  }
+
+  /** Space: the next page; Enter: one more line; q: stop (the rest is dropped). */
+  private pagerKey(k: KeyPress): void {
+    const p = this.pager!;
+    let n = 0;
+    if (k.kind === 'text' && k.text.startsWith(' ')) n = this.pageSize() || 1;
+    else if (k.kind === 'enter') n = 1;
+    else if ((k.kind === 'text' && (k.text[0] === 'q' || k.text[0] === 'Q')) || k.kind === 'escape' || (k.kind === 'ctrl' && k.letter === 'c')) {
+      this.pager = null;
+      this.refresh();
+      this.drain();
+      return;
+    } else return;
+    const chunk = p.lines.slice(p.pos, p.pos + n);
+    p.pos += chunk.length;
+    const done = p.pos >= p.lines.length;
+    if (done) this.pager = null;
+    this.store.dispatch({ type: 'print', text: chunk.join('\n'), kind: p.kind });
+    this.refresh();
+    if (done) this.drain();
   }
 
   private onPush(c: ShellClient, r: Reply): void {
@@ -277,8 +371,12 @@ export class Shell {
     for (let i = 0; i < presses.length; i++) {
       if (this.store.state.exited) return;
       const k = presses[i]!;
+      if (this.pager) {
+        this.pagerKey(k);
+        continue;
+      }
       this.key(k);
-      if (k.kind === 'enter' && this.current.pending && i + 1 < presses.length) {
+      if (k.kind === 'enter' && (this.current.pending || this.pager) && i + 1 < presses.length) {
         // The rest of a paste waits until the blocked command returns.
         let line = '';
         for (const r of presses.slice(i + 1)) {
@@ -364,6 +462,10 @@ export class Shell {
     const s = this.store.state;
     const c = this.current;
     if (this.queue.length) this.queue = [];
+    if (c.pending?.meta) {
+      this.info(`(${c.pending.name.toLowerCase()} cannot be interrupted; it ends by itself)`);
+      return;
+    }
     if (c.pending) {
       c.pending.cancelled = true;
       c.session.unblock(NULL_ARRAY);
@@ -417,7 +519,7 @@ export class Shell {
 
   /** Runs queued pasted lines while the current client is free. */
   private drain(): void {
-    while (this.queue.length && !this.current.pending && !this.store.state.exited) {
+    while (this.queue.length && !this.current.pending && !this.pager && !this.store.state.exited) {
       const { line, echoed } = this.queue.shift()!;
       if (!echoed) this.store.dispatch({ type: 'print', text: this.store.state.prompt + line, kind: 'echo' });
       this.runLine(line);
@@ -427,7 +529,7 @@ export class Shell {
   /** Several lines at once (a paste, or a script in tests): each runs after the previous one. */
   submitLines(lines: readonly string[]): void {
     for (const l of lines) {
-      if (this.current.pending || this.queue.length) this.queue.push({ line: l, echoed: false });
+      if (this.current.pending || this.pager || this.queue.length) this.queue.push({ line: l, echoed: false });
       else {
         this.store.dispatch({ type: 'setLine', text: l });
         this.enter();
@@ -447,14 +549,30 @@ export class Shell {
       return;
     }
     if (argv.length === 0) return;
+    const c = this.current;
     if (argv[0]!.startsWith(':')) {
       const m = findMeta(argv[0]!);
-      if (m) m.run(this, argv.slice(1));
-      else this.error(`unknown shell command '${bytesToUtf8(argv[0]!)}' (see :help)`);
+      if (!m) this.error(`unknown shell command '${bytesToUtf8(argv[0]!)}' (see :help)`);
+      else if (c.pending?.meta) this.error(`${c.pending.name.toLowerCase()} is still running`);
+      else {
+        const r = m.run(this, argv.slice(1));
+        if (r instanceof Promise) {
+          // An asynchronous meta-command (:load): the client waits, typed lines queue.
+          const pending: Pending = { name: m.name.toUpperCase(), cancelled: false, startedAt: performance.now(), meta: true };
+          c.pending = pending;
+          void r
+            .catch((e: unknown) => this.error(e instanceof Error ? e.message : String(e)))
+            .finally(() => {
+              if (c.pending === pending) c.pending = null;
+              this.progress = null;
+              this.refresh();
+              this.drain();
+            });
+        }
+      }
       this.refresh();
       return;
     }
-    const c = this.current;
     if (c.pending) {
       this.error(`client ${c.id} is waiting on ${c.pending.name}: Ctrl-C cancels it, :client N switches client`);
       return;
@@ -579,7 +697,8 @@ export class Shell {
     const typed = before.slice(res.start, res.end);
     let replacement: string;
     if (list.length === 1) {
-      replacement = list[0]! + (after.startsWith(' ') ? '' : ' ');
+      // A directory (":load fixtures/") keeps going: no space after it.
+      replacement = list[0]! + (after.startsWith(' ') || list[0]!.endsWith('/') ? '' : ' ');
     } else {
       const p = commonPrefix(list);
       if (p.length > typed.length) {
