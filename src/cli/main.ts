@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option, type OutputConfiguration } from 'commander';
 import { Engine } from '../engine/engine.js';
 import type { Bytes } from '../engine/bytes.js';
@@ -18,6 +19,7 @@ import { memoryCommand } from './memory.js';
 import { runPrompt } from './prompt.js';
 import { replayCommand } from './replay.js';
 import type { FormatOptions, OutputMode } from './reply-format.js';
+import type { ShellStartFlags } from '../shell/startup.js';
 
 /**
  * The redscope command line. `redscope` reads commands from stdin (pipe mode) or shows a
@@ -74,7 +76,8 @@ export interface ExecFlags extends OutputFlags {
 
 /** What an action does; tests replace these to check parsing alone. */
 export interface CliActions {
-  shell(flags: OutputFlags, io: CliIO): Promise<number>;
+  /** `redscope` and `redscope shell` (whose start-up options come in ShellStartFlags). */
+  shell(flags: OutputFlags & ShellStartFlags, io: CliIO): Promise<number>;
   exec(args: string[], flags: ExecFlags, io: CliIO): Promise<number>;
 }
 
@@ -178,6 +181,21 @@ export const defaultActions: CliActions = {
     const { engine, session, persistence } = await openSession(flags);
     const version = `redscope ${packageVersion()}`;
     try {
+      // `redscope shell --rdb/--aof/--eval` (the startup helpers load no UI code).
+      let name: string | undefined;
+      if (flags.rdb !== undefined || flags.aof !== undefined || flags.eval !== undefined || flags.name !== undefined) {
+        const startup = await import('../shell/startup.js');
+        try {
+          name = await startup.loadStartFile(engine, flags);
+        } catch (e) {
+          if (e instanceof FormatError) throw new Error(describeFormatError((flags.rdb ?? flags.aof)!, e));
+          throw e;
+        }
+        if (flags.eval !== undefined) {
+          const argv = startup.evalArgv(flags.eval, flags.evalArgs ?? []);
+          return await runExec(engine, session, argv, io.stdout, io.stderr, { mode, format: formatOf(flags), version });
+        }
+      }
       if (io.stdinIsTTY && io.stdoutIsTTY) {
         // Ink renders only a final frame when it believes it runs in CI (CI or
         // CONTINUOUS_INTEGRATION set); a person at a terminal needs the live shell.
@@ -190,6 +208,7 @@ export const defaultActions: CliActions = {
           mode,
           format: formatOf(flags),
           version,
+          name,
           stdin: io.stdin as NodeJS.ReadStream,
           stdout: io.stdout as NodeJS.WriteStream,
           stderr: io.stderr as NodeJS.WriteStream,
@@ -265,6 +284,7 @@ export function buildProgram(
     result.code = await actions.exec([command, ...args], merged, io);
   });
   program.addCommand(exec);
+  program.addCommand(shellCommand(program, io, actions, result));
   program.addCommand(verifyCommand(io, result));
   program.addCommand(dumpCommand(io, result));
   program.addCommand(convertCommand(io, result));
@@ -289,6 +309,36 @@ export function buildProgram(
     return program;
   }) as typeof program.configureOutput;
   return program;
+}
+
+/**
+ * `redscope shell [--rdb FILE | --aof PATH | --dir DIR] [-n DB] [--eval script.lua key … , arg …]`:
+ * the interactive shell, opened on a loaded file; on a non-terminal, what plain `redscope` does.
+ */
+function shellCommand(program: Command, io: CliIO, actions: CliActions, result: { code: number }): Command {
+  const cmd = new Command('shell')
+    .description('the interactive shell (on a terminal), optionally on a loaded RDB or AOF; --eval runs a Lua script like redis-cli --eval')
+    .argument('[keys-and-args...]', 'with --eval: keys, then "," then arguments')
+    .addOption(new Option('--rdb <file>', 'load this RDB file first').conflicts(['aof']))
+    .addOption(new Option('--aof <path>', 'load this AOF file, appendonlydir or data dir first').conflicts(['rdb']))
+    .option('--eval <script>', 'run this Lua script (EVAL) with the keys and arguments given, print its reply and exit');
+  addOutputOptions(cmd);
+  cmd.action(async (words: string[], flags: OutputFlags & ShellStartFlags) => {
+    if (words.length && flags.eval === undefined) throw new UsageError(`unexpected argument '${words[0]}' (keys and arguments go with --eval)`);
+    if (flags.dir !== undefined && (flags.rdb !== undefined || flags.aof !== undefined)) {
+      throw new UsageError('--dir cannot be combined with --rdb or --aof');
+    }
+    const merged: OutputFlags & ShellStartFlags = {
+      ...program.opts<OutputFlags>(),
+      ...pickDefined(flags, cmd),
+      evalArgs: words,
+    };
+    if (flags.dir !== undefined && flags.rdb === undefined && flags.aof === undefined) {
+      merged.name = path.basename(path.resolve(flags.dir));
+    }
+    result.code = await actions.shell(merged, io);
+  });
+  return cmd;
 }
 
 /** The options the user set on a subcommand (not its defaults), so the parent's can show through. */

@@ -25,8 +25,10 @@ export interface RunShellOptions extends Omit<ShellOptions, 'engine'> {
 export async function runShell(options: RunShellOptions = {}): Promise<number> {
   const ownEngine = options.engine === undefined;
   const engine = options.engine ?? new Engine();
-  const shell = new Shell({ ...options, engine });
   const stdin = options.stdin ?? process.stdin;
+  const stdout = options.stdout ?? process.stdout;
+  // Replies taller than the terminal are paged (asked each time: the window may be resized).
+  const shell = new Shell({ rows: () => (stdout.isTTY ? stdout.rows : undefined), ...options, engine });
   // A runaway script holds the event loop, so Ink cannot see keys meanwhile. Once the script
   // is past busy-reply-threshold, the script host calls onBusy between Lua instructions: read
   // the terminal directly there, and Ctrl-C acts like SCRIPT KILL (redis-cli would just exit).
@@ -44,7 +46,7 @@ export async function runShell(options: RunShellOptions = {}): Promise<number> {
   }
   const instance = render(<App shell={shell} output="direct" />, {
     stdin,
-    stdout: options.stdout ?? process.stdout,
+    stdout,
     stderr: options.stderr ?? process.stderr,
     exitOnCtrlC: false,
     patchConsole: false,
