@@ -210,6 +210,24 @@ function blobScoreText(rdbVersion: number): (score: number) => string {
   return rdbVersion >= 11 ? formatDouble : d2string70;
 }
 
+/** Per score-text function: score → lpEntrySize of its text (formatting a double is slow). */
+const SCORE_SIZES = new Map<(score: number) => string, Map<number, number>>();
+const SCORE_SIZES_MAX = 1 << 16;
+
+/** lpEntrySize(text(score)), cached (zeros are not: the map does not tell 0 from -0). */
+function scoreEntrySize(text: (score: number) => string, score: number): number {
+  if (score === 0) return lpEntrySize(text(score));
+  let cache = SCORE_SIZES.get(text);
+  if (!cache) SCORE_SIZES.set(text, (cache = new Map()));
+  let size = cache.get(score);
+  if (size === undefined) {
+    size = lpEntrySize(text(score));
+    if (cache.size >= SCORE_SIZES_MAX) cache.clear();
+    cache.set(score, size);
+  }
+  return size;
+}
+
 function zsetMemory(
   m: SizeModel,
   entries: Array<[Bytes, number]>,
@@ -232,7 +250,7 @@ function zsetMemory(
       return { encoding: 'ziplist', bytes: ROBJ_SIZE + zl };
     }
     let bytes = 7;
-    for (const [member, score] of entries) bytes += lpEntrySize(member) + lpEntrySize(text(score));
+    for (const [member, score] of entries) bytes += lpEntrySize(member) + scoreEntrySize(text, score);
     return { encoding: 'listpack', bytes: ROBJ_SIZE + m.listpack(bytes) };
   }
   let bytes = m.skiplistBase(SizeModel.dictSlots(n));

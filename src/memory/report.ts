@@ -210,9 +210,11 @@ export class RecordBuilder {
 
 /**
  * A reader visitor that measures every key: string values straight from the reader (no value
- * object), other values collected whole (collectKeys) and measured. `onKey` gets the key and
- * either its collected value or its string; the figures are in `builder.current`. Keys with
- * no figure (module values) are skipped (builder.skipped counts them).
+ * object), lists, sets, sorted sets and hashes from the reader's length-only element events
+ * (into values reused from key to key), streams collected whole (collectKeys). `onKey` gets
+ * the key and either its value (valid only during the call) or its string's length; the
+ * figures are in `builder.current`. Keys with no figure (module values) are skipped
+ * (builder.skipped counts them).
  */
 export function measuringVisitor(
   builder: RecordBuilder,
@@ -224,20 +226,97 @@ export function measuringVisitor(
   }, extra);
   let strLength = -1;
   let strIsInt = false;
+  // Lists, sets, sorted sets and hashes are collected here, from the length-only events, into
+  // values (and entry tuples) reused from key to key: `onKey` must not keep a value.
+  const listV = { type: 'list' as const, items: [] as Bytes[] };
+  const setV = { type: 'set' as const, members: [] as Bytes[] };
+  const zsetV = { type: 'zset' as const, entries: [] as Array<[Bytes, number]> };
+  const hashV = { type: 'hash' as const, entries: [] as Array<[Bytes, Bytes, number | null]> };
+  const zsetPool: Array<[Bytes, number]> = [];
+  const hashPool: Array<[Bytes, Bytes, number | null]> = [];
+  let mine: RdbValue | null = null;
   return {
     ...inner,
     onKey(i) {
       strLength = -1;
+      mine = null;
       inner.onKey!(i);
     },
     // Strings are sized from their length: the reader builds no value for them (and must
     // not see collectKeys' onString, or it would build every string again).
     onString: undefined,
+    // Elements too: the reader gives their lengths (and the text of those that could be
+    // integers), and the collected value holds a stand-in of the same length for the rest.
+    // The model only looks at an element's length and integer-ness, so its figures are the
+    // same as from the real elements.
+    onListItem: undefined,
+    onSetMember: undefined,
+    onZsetMember: undefined,
+    onHashField: undefined,
+    // Node boundaries do not change the figures (the model lays the list out itself).
+    onListNode: undefined,
     onStringLength(length, isInt) {
       strLength = length;
       strIsInt = isInt;
     },
+    onListItemLength(length, text) {
+      if (mine !== listV) {
+        mine = listV;
+        listV.items.length = 0;
+      }
+      listV.items.push(text ?? standIn(length));
+    },
+    onSetMemberLength(length, text) {
+      if (mine !== setV) {
+        mine = setV;
+        setV.members.length = 0;
+      }
+      setV.members.push(text ?? standIn(length));
+    },
+    onZsetMemberLength(length, text, score) {
+      if (mine !== zsetV) {
+        mine = zsetV;
+        zsetV.entries.length = 0;
+      }
+      const a = zsetV.entries;
+      const k = a.length;
+      const m = text ?? standIn(length);
+      let t = zsetPool[k];
+      if (t) {
+        t[0] = m;
+        t[1] = score;
+      } else {
+        zsetPool[k] = t = [m, score];
+      }
+      a.push(t);
+    },
+    onHashFieldLength(fieldLength, fieldText, valueLength, valueText, expireAt) {
+      if (mine !== hashV) {
+        mine = hashV;
+        hashV.entries.length = 0;
+      }
+      const a = hashV.entries;
+      const k = a.length;
+      const f = fieldText ?? standIn(fieldLength);
+      const v = valueText ?? standIn(valueLength);
+      let t = hashPool[k];
+      if (t) {
+        t[0] = f;
+        t[1] = v;
+        t[2] = expireAt;
+      } else {
+        hashPool[k] = t = [f, v, expireAt];
+      }
+      a.push(t);
+    },
     onKeyEnd(i) {
+      if (mine) {
+        const v = mine;
+        mine = null;
+        inner.onKeyEnd!(i);
+        if (builder.measure(i, v)) onKey(i, v, 0);
+        return;
+      }
       if (strLength < 0) return inner.onKeyEnd!(i);
       const n = strLength;
       strLength = -1;
@@ -245,6 +324,19 @@ export function measuringVisitor(
       onKey(i, null, n);
     },
   };
+}
+
+/** Stand-ins by length, for the short ones (most elements). */
+const STAND_INS: string[] = [];
+const STAND_IN_CACHED = 1024;
+
+/**
+ * An element of this length that is not an integer to any of Redis's parsers (it starts with
+ * a space): what measuringVisitor collects in place of an element the reader did not build.
+ */
+export function standIn(length: number): string {
+  if (length > STAND_IN_CACHED) return ' '.repeat(length);
+  return (STAND_INS[length] ??= ' '.repeat(length));
 }
 
 /** The record of a key measured by measuringVisitor. */

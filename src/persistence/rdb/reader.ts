@@ -5,6 +5,7 @@ import { CorruptError, FormatError, NeedMoreData, TruncatedError } from '../io/e
 import * as C from './constants.js';
 import { crc64OfFileInWorker } from './crc-worker.js';
 import { Crc64 } from './crc64.js';
+import { lpBacklenSize } from '../../datastruct/listpack.js';
 import { lzfDecompress } from './lzf.js';
 import { decodeIntset, decodeListpack, decodeZiplist, decodeZipmap } from './packed.js';
 import type { RdbKeyInfo, RdbVisitor, StreamGroup, StreamId, StreamMeta } from './types.js';
@@ -78,6 +79,11 @@ export class RdbParser {
   /** Reused output for LZF strings that are validated but not kept. */
   private scratch = Buffer.allocUnsafe(1 << 16);
   private pendingChunks: Buffer[] = [];
+  /** The text of the element strShape last read, when it could be an integer; else null. */
+  private shapeText: string | null = null;
+  /** Reused entry lengths and texts of a quicklist node read for length-only events. */
+  private readonly nodeLens: number[] = [];
+  private readonly nodeTexts: Array<string | null> = [];
   private pendingBytes = 0;
   /** Where the parser stopped (absolute offset); for a preamble, where the AOF tail begins. */
   endOffset = -1;
@@ -315,6 +321,69 @@ export class RdbParser {
     cur.pos = at - cur.base;
     const s = this.str(cur);
     return [s.length, true];
+  }
+
+  /**
+   * A string element for the length-only events: returns its length and leaves its text in
+   * shapeText when it could be an integer (else null, and no string is built). Validated as
+   * skipStr validates (LZF is still decompressed).
+   */
+  private strShape(cur: ByteCursor): number {
+    const at = cur.offset;
+    const n = this.len(cur);
+    if (n >= 0) {
+      cur.need(n);
+      if (n >= 1 && n <= 20 && maybeIntByte(cur.buf[cur.pos]!)) {
+        this.shapeText = cur.latin1(n);
+      } else {
+        this.shapeText = null;
+        cur.pos += n;
+      }
+      return n;
+    }
+    if (-n - 1 === C.RDB_ENC_LZF) {
+      const clen = this.plainLen(cur, 'LZF compressed length');
+      const ulen = this.plainLen(cur, 'LZF uncompressed length');
+      if (ulen > 20) {
+        cur.need(clen);
+        if (this.scratch.length < ulen && ulen <= 1 << 24) this.scratch = Buffer.allocUnsafe(ulen);
+        const ok = lzfDecompress(cur.buf, ulen, this.scratch, cur.pos, cur.pos + clen);
+        cur.pos += clen;
+        if (!ok) this.corrupt('invalid LZF compressed string', cur, at);
+        this.shapeText = null;
+        return ulen;
+      }
+    }
+    cur.pos = at - cur.base;
+    const s = this.str(cur);
+    this.shapeText = maybeIntText(s) ? s : null;
+    return s.length;
+  }
+
+  // Element events: the full one when the visitor has it, else the length-only one.
+
+  private emitListItem(item: string): void {
+    const v = this.visitor;
+    if (v.onListItem) v.onListItem(item);
+    else v.onListItemLength?.(item.length, maybeIntText(item) ? item : null);
+  }
+
+  private emitSetMember(m: string): void {
+    const v = this.visitor;
+    if (v.onSetMember) v.onSetMember(m);
+    else v.onSetMemberLength?.(m.length, maybeIntText(m) ? m : null);
+  }
+
+  private emitZsetMember(m: string, score: number): void {
+    const v = this.visitor;
+    if (v.onZsetMember) v.onZsetMember(m, score);
+    else v.onZsetMemberLength?.(m.length, maybeIntText(m) ? m : null, score);
+  }
+
+  private emitHashField(f: string, val: string, expireAt: number | null): void {
+    const v = this.visitor;
+    if (v.onHashField) v.onHashField(f, val, expireAt);
+    else v.onHashFieldLength?.(f.length, maybeIntText(f) ? f : null, val.length, maybeIntText(val) ? val : null, expireAt);
   }
 
   /** A string as raw bytes (packed blobs). */
@@ -628,6 +697,10 @@ export class RdbParser {
           const item = this.str(cur);
           this.startKey();
           v.onListItem(item);
+        } else if (v.onListItemLength) {
+          const n = this.strShape(cur);
+          this.startKey();
+          v.onListItemLength(n, this.shapeText);
         } else {
           this.skipStr(cur);
           this.startKey();
@@ -639,6 +712,10 @@ export class RdbParser {
           const m = this.str(cur);
           this.startKey();
           v.onSetMember(m);
+        } else if (v.onSetMemberLength) {
+          const n = this.strShape(cur);
+          this.startKey();
+          v.onSetMemberLength(n, this.shapeText);
         } else {
           this.skipStr(cur);
           this.startKey();
@@ -649,10 +726,19 @@ export class RdbParser {
         const m = this.str(cur);
         const score = this.double(cur);
         this.startKey();
-        v.onZsetMember?.(m, score);
+        this.emitZsetMember(m, score);
         break;
       }
       case C.RDB_TYPE_ZSET_2: {
+        if (!v.onZsetMember && v.onZsetMemberLength) {
+          const n = this.strShape(cur);
+          const text = this.shapeText;
+          const score = cur.f64le();
+          if (Number.isNaN(score)) this.corrupt('zset score is NaN', cur, cur.offset - 8);
+          this.startKey();
+          v.onZsetMemberLength(n, text, score);
+          break;
+        }
         const m = this.str(cur);
         const score = cur.f64le();
         if (Number.isNaN(score)) this.corrupt('zset score is NaN', cur, cur.offset - 8);
@@ -666,6 +752,12 @@ export class RdbParser {
           const val = this.str(cur);
           this.startKey();
           v.onHashField(f, val, null);
+        } else if (v.onHashFieldLength) {
+          const fn = this.strShape(cur);
+          const ft = this.shapeText;
+          const vn = this.strShape(cur);
+          this.startKey();
+          v.onHashFieldLength(fn, ft, vn, this.shapeText, null);
         } else {
           this.skipStr(cur);
           this.skipStr(cur);
@@ -684,20 +776,19 @@ export class RdbParser {
     // RDB 12 stores TTLs relative to the key's minimum (0 = none); pre-GA files store them absolute.
     if (!st.preGa && ttl !== 0n) ttl += BigInt(st.minExpire) - 1n;
     this.startKey();
-    this.visitor.onHashField?.(f, val, ttl === 0n ? null : Number(ttl));
+    this.emitHashField(f, val, ttl === 0n ? null : Number(ttl));
     if (--st.remaining === 0) this.finishKey();
   }
 
   private readPacked(cur: ByteCursor, type: number): void {
     const { buf, offset } = this.blob(cur);
-    const v = this.visitor;
     const what = C.RDB_TYPE_LABELS[type]!;
     switch (type) {
       case C.RDB_TYPE_LIST_ZIPLIST: {
         const items = decodeZiplist(buf, offset, what);
         for (const item of items) {
           this.startKey();
-          v.onListItem?.(item);
+          this.emitListItem(item);
         }
         break;
       }
@@ -707,7 +798,7 @@ export class RdbParser {
         if (type === C.RDB_TYPE_SET_LISTPACK) assertUnique(members, offset, what);
         for (const m of members) {
           this.startKey();
-          v.onSetMember?.(m);
+          this.emitSetMember(m);
         }
         break;
       }
@@ -725,7 +816,7 @@ export class RdbParser {
             throw new CorruptError(`${what} has an invalid score ${JSON.stringify(flat[i + 1])}`, offset, this.context());
           }
           this.startKey();
-          v.onZsetMember?.(m, parseScoreText(flat[i + 1]!));
+          this.emitZsetMember(m, parseScoreText(flat[i + 1]!));
         }
         break;
       }
@@ -747,7 +838,7 @@ export class RdbParser {
           }
           seen.add(f);
           this.startKey();
-          v.onHashField?.(f, flat[i + 1]!, null);
+          this.emitHashField(f, flat[i + 1]!, null);
         }
         break;
       }
@@ -769,7 +860,7 @@ export class RdbParser {
       seen.add(f);
       const ttl = Number(flat[i + 2]);
       this.startKey();
-      this.visitor.onHashField?.(f, flat[i + 1]!, ttl === 0 ? null : ttl);
+      this.emitHashField(f, flat[i + 1]!, ttl === 0 ? null : ttl);
     }
     this.finishKey();
   }
@@ -787,14 +878,26 @@ export class RdbParser {
     const v = this.visitor;
     if (container === C.QUICKLIST_NODE_CONTAINER_PLAIN) {
       this.startKey();
-      v.onListItem?.(buf.toString('latin1'));
+      if (v.onListItem) v.onListItem(buf.toString('latin1'));
+      else if (v.onListItemLength) v.onListItemLength(buf.length, maybeIntBytes(buf, 0, buf.length) ? buf.toString('latin1') : null);
       v.onListNode?.(1);
+    } else if (!v.onListItem && v.onListItemLength && st.rdbType === C.RDB_TYPE_LIST_QUICKLIST_2) {
+      // Length-only: the node's entries are walked (and checked) without building strings.
+      const what = `${C.RDB_TYPE_LABELS[st.rdbType]} node`;
+      const lens = this.nodeLens;
+      const texts = this.nodeTexts;
+      const count = listpackShapes(buf, offset, what, lens, texts);
+      for (let i = 0; i < count; i++) {
+        this.startKey();
+        v.onListItemLength(lens[i]!, texts[i]!);
+      }
+      if (count) v.onListNode?.(count);
     } else {
       const what = `${C.RDB_TYPE_LABELS[st.rdbType]} node`;
       const items = st.rdbType === C.RDB_TYPE_LIST_QUICKLIST_2 ? decodeListpack(buf, offset, what) : decodeZiplist(buf, offset, what);
       for (const item of items) {
         this.startKey();
-        v.onListItem?.(item);
+        this.emitListItem(item);
       }
       // Empty nodes are skipped by loaders; only real boundaries are reported.
       if (items.length) v.onListNode?.(items.length);
@@ -954,6 +1057,131 @@ export class RdbParser {
       }
     }
   }
+}
+
+/** A first byte an integer's text can start with: a digit or '-'. */
+function maybeIntByte(c: number): boolean {
+  return c === 45 || (c >= 48 && c <= 57);
+}
+
+/**
+ * Whether an element could be an integer to any of Redis's parsers (string2ll,
+ * lpStringToInt64: at most 20 bytes, a digit or '-' first): the length-only events carry
+ * the text of exactly these.
+ */
+export function maybeIntText(s: string): boolean {
+  return s.length >= 1 && s.length <= 20 && maybeIntByte(s.charCodeAt(0));
+}
+
+function maybeIntBytes(buf: Buffer, start: number, len: number): boolean {
+  return len >= 1 && len <= 20 && maybeIntByte(buf[start]!);
+}
+
+function lpFail(reason: string, base: number, pos: number, what: string): never {
+  throw new CorruptError(reason, base + pos, what);
+}
+
+/**
+ * decodeListpack's walk and checks (the same errors in the same order), giving each entry's
+ * length and, when it could be an integer, its text (integers as decimal text) into `lens` /
+ * `texts` instead of building every entry. Returns the entry count.
+ */
+function listpackShapes(blob: Buffer, base: number, what: string, lens: number[], texts: Array<string | null>): number {
+  const n = blob.length;
+  if (n < 7) lpFail(`listpack too short (${n} bytes)`, base, 0, what);
+  const total = blob.readUInt32LE(0);
+  if (total !== n) lpFail(`listpack header says ${total} bytes but the blob has ${n}`, base, 0, what);
+  const count = blob.readUInt16LE(4);
+  if (blob[n - 1] !== 0xff) lpFail('listpack does not end with 0xff', base, n - 1, what);
+  let k = 0;
+  let p = 6;
+  const end = n - 1;
+  const str = (at: number, len: number): void => {
+    if (at + len > blob.length - 1) lpFail('entry runs past the end of its blob', base, at, what);
+    lens[k] = len;
+    texts[k] = maybeIntBytes(blob, at, len) ? blob.toString('latin1', at, at + len) : null;
+  };
+  const int = (text: string): void => {
+    lens[k] = text.length;
+    texts[k] = text;
+  };
+  while (p < end) {
+    const start = p;
+    const b = blob[p]!;
+    if ((b & 0x80) === 0) {
+      int(String(b & 0x7f));
+      p += 1;
+    } else if ((b & 0xc0) === 0x80) {
+      const len = b & 0x3f;
+      p += 1;
+      str(p, len);
+      p += len;
+    } else if ((b & 0xe0) === 0xc0) {
+      if (p + 2 > end) lpFail('listpack entry runs past the end', base, p, what);
+      let v = ((b & 0x1f) << 8) | blob[p + 1]!;
+      if (v >= 1 << 12) v -= 1 << 13;
+      int(String(v));
+      p += 2;
+    } else if ((b & 0xf0) === 0xe0) {
+      if (p + 2 > end) lpFail('listpack entry runs past the end', base, p, what);
+      const len = ((b & 0x0f) << 8) | blob[p + 1]!;
+      p += 2;
+      str(p, len);
+      p += len;
+    } else {
+      switch (b) {
+        case 0xf0: {
+          if (p + 5 > end) lpFail('listpack entry runs past the end', base, p, what);
+          const len = blob.readUInt32LE(p + 1);
+          p += 5;
+          str(p, len);
+          p += len;
+          break;
+        }
+        case 0xf1:
+          if (p + 3 > end) lpFail('listpack entry runs past the end', base, p, what);
+          int(String(blob.readInt16LE(p + 1)));
+          p += 3;
+          break;
+        case 0xf2:
+          if (p + 4 > end) lpFail('listpack entry runs past the end', base, p, what);
+          int(String(blob.readIntLE(p + 1, 3)));
+          p += 4;
+          break;
+        case 0xf3:
+          if (p + 5 > end) lpFail('listpack entry runs past the end', base, p, what);
+          int(String(blob.readInt32LE(p + 1)));
+          p += 5;
+          break;
+        case 0xf4:
+          if (p + 9 > end) lpFail('listpack entry runs past the end', base, p, what);
+          int(blob.readBigInt64LE(p + 1).toString());
+          p += 9;
+          break;
+        default:
+          lpFail(`listpack entry has an invalid encoding byte 0x${b.toString(16)}`, base, p, what);
+      }
+    }
+    // backlen: the entry's encoded size (encoding + data), 7 bits per byte, stored reversed.
+    const entryLen = p - start;
+    const backlenSize = lpBacklenSize(entryLen);
+    if (p + backlenSize > end) lpFail('listpack entry backlen runs past the end', base, p, what);
+    let decoded = 0;
+    let shift = 0;
+    for (let i = backlenSize - 1; i >= 0; i--) {
+      const byte = blob[p + i]!;
+      decoded |= (byte & 0x7f) * 2 ** shift;
+      shift += 7;
+      const cont = (byte & 0x80) !== 0;
+      if (cont !== (i > 0)) lpFail('listpack entry backlen is malformed', base, p, what);
+    }
+    if (decoded !== entryLen) lpFail(`listpack entry backlen ${decoded} does not match its size ${entryLen}`, base, p, what);
+    p += backlenSize;
+    k++;
+  }
+  if (p !== end) lpFail('listpack entries do not end at the terminator', base, p, what);
+  if (count !== 0xffff && count !== k) lpFail(`listpack header count ${count} but ${k} entries`, base, 4, what);
+  return k;
 }
 
 function compareIds(a: StreamId, b: StreamId): number {

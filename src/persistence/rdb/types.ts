@@ -79,6 +79,17 @@ export interface RdbVisitor {
   onZsetMember?(member: Bytes, score: number): void;
   /** expireAt: a hash field's absolute TTL in ms (RDB 12), or null. */
   onHashField?(field: Bytes, value: Bytes, expireAt: number | null): void;
+  /**
+   * Length-only element events, for consumers that only size values: each is used instead of
+   * onListItem / onSetMember / onZsetMember / onHashField when the visitor lacks that one. An
+   * element arrives as its byte length plus, only when it could be an integer (1 to 20 bytes
+   * starting with a digit or '-'), its text; otherwise null and no string is built for it.
+   * Validation is the same as with the full events.
+   */
+  onListItemLength?(length: number, text: Bytes | null): void;
+  onSetMemberLength?(length: number, text: Bytes | null): void;
+  onZsetMemberLength?(length: number, text: Bytes | null, score: number): void;
+  onHashFieldLength?(fieldLength: number, fieldText: Bytes | null, valueLength: number, valueText: Bytes | null, expireAt: number | null): void;
   onStreamEntry?(id: StreamId, fields: Bytes[]): void;
   /** After a stream node's entries: its master ID and listpack size (deleted entries included). */
   onStreamNode?(master: StreamId, listpackBytes: number): void;
