@@ -60,12 +60,15 @@ async function once(i) {
   tmux('wait-for', '-S', name);
   let ms = null;
   let seen = '';
+  let polls = 0;
   while (performance.now() - t0 < TIMEOUT_MS) {
     seen = fs.readFileSync(out, 'latin1');
     if (seen.replace(ANSI, '').includes(PROMPT)) {
       ms = performance.now() - t0;
       break;
     }
+    // Every ~250 ms: has the command exited without a prompt (a crash)?
+    if (++polls % 250 === 0 && spawnSync('tmux', ['-L', server, 'has-session', '-t', name]).status !== 0) break;
     await sleep(1);
   }
   try {
@@ -80,7 +83,7 @@ async function once(i) {
     } catch {
       // nothing
     }
-    throw new Error(`startup: no "${PROMPT}" within ${TIMEOUT_MS} ms; output:\n${screen}`);
+    throw new Error(`startup: no "${PROMPT}" from ${command}; its output:\n${screen}`);
   }
   return ms;
 }
