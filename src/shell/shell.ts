@@ -267,8 +267,9 @@ export class Shell {
     }
   }
 
+  /** Shell messages and tables (:peek, :memory, HELP): paged like replies when tall. */
   info(text: string): void {
-    this.print(text, 'info');
+    this.printPaged(text, 'info');
   }
 
   error(text: string): void {
@@ -291,8 +292,9 @@ export class Shell {
     if (this.mode !== 'tty' || !this.rows) return 0;
     const rows = this.rows();
     if (rows === undefined || !Number.isFinite(rows) || rows < 3) return 0;
-    // The page, then the "-- more --" line and the prompt.
-    return rows - 2;
+    // The echoed command line, the page, the "-- more --" line, the prompt, and the row
+    // Ink leaves the cursor on below its output.
+    return rows - 4;
   }
 
   /** A reply longer than the terminal's height is shown a screen at a time. */

@@ -11,8 +11,8 @@ afterEach(() => {
 });
 
 const ROWS = 10;
-/** The page: the terminal's height minus the "-- more --" line and the prompt. */
-const PAGE = ROWS - 2;
+/** The page: the terminal's height minus the echoed command, the "-- more --" line, the prompt and the cursor's row. */
+const PAGE = ROWS - 4;
 
 async function shell(opts: Parameters<typeof startShell>[0] = {}): Promise<TestShell> {
   t = await startShell({ rows: () => ROWS, ...opts });
@@ -34,6 +34,17 @@ function after(s: TestShell, line: string): string[] {
 }
 
 describe('paging', () => {
+  it('tall shell output (:peek, HELP tables) is paged too', async () => {
+    const s = await shell();
+    await s.run('ZADD z 1 a 2 b 3 c');
+    await s.run(':peek z');
+    expect(s.shell.paging).toBe(true);
+    await s.press('q');
+    await s.run(':time on');
+    expect(s.shell.paging).toBe(false);
+    expect(s.output().split('\n').pop()).toBe('timing on');
+  });
+
   it('shows the first page and waits; space shows the next; the last page ends it', async () => {
     const s = await shell();
     await fill(s);
@@ -43,6 +54,7 @@ describe('paging', () => {
     expect(s.shell.paging).toBe(true);
     await s.press(' ');
     expect(after(s, 'redscope> LRANGE l 0 -1')).toEqual(items(1, 2 * PAGE));
+    await s.press(' ');
     await s.press(' ');
     await s.press(' ');
     expect(after(s, 'redscope> LRANGE l 0 -1')).toEqual(items(1, 30));
@@ -84,7 +96,7 @@ describe('paging', () => {
     rows = 12;
     await s.run('LRANGE l 0 -1');
     expect(s.shell.paging).toBe(true);
-    expect(after(s, 'redscope> LRANGE l 0 -1')).toEqual(items(1, 10));
+    expect(after(s, 'redscope> LRANGE l 0 -1')).toEqual(items(1, 8));
   });
 
   it('--raw never pages, nor does a shell without a terminal height', async () => {
