@@ -26,7 +26,7 @@ import {
 } from '../memory/report.js';
 import { FormatError } from '../persistence/io/errors.js';
 import { bytesToJson } from '../persistence/rdb/json.js';
-import { readRdbFile } from '../persistence/rdb/reader.js';
+import { keyName, readRdbFile } from '../persistence/rdb/reader.js';
 import { fileOut, type TextOut } from './dump.js';
 import { describeFormatError, ensureReadable, EXIT_INVALID, EXIT_VALID } from './file-input.js';
 import type { CliIO } from './main.js';
@@ -331,7 +331,7 @@ export async function memoryReport(file: string, opts: MemoryOptions, limits: En
         const m = builder.current;
         keys++;
         summary.addFigures(info.db, info.type, m.encoding, m.bytes, m.baseEncoding, m.baseBytes);
-        if (tree) tree.add(info.key, m.bytes, m.baseBytes);
+        if (tree) tree.add(keyName(info), m.bytes, m.baseBytes);
         if (!byKey || m.bytes < minBytes) return;
         eligible++;
         // Only keys that are printed or kept become record objects.
@@ -346,7 +346,7 @@ export async function memoryReport(file: string, opts: MemoryOptions, limits: En
         },
       },
     ),
-    { checksum: false, onProgress: (r, t) => progress?.update(r, t), afterChunk: () => out.flush() },
+    { checksum: false, lazyKeys: true, onProgress: (r, t) => progress?.update(r, t), afterChunk: () => out.flush() },
   );
   progress?.done();
   const total = summary.total.bytes;

@@ -96,12 +96,17 @@ export class LoadedMemoryModel {
    * without them the nodes are rebuilt from the live entries.
    */
   key(key: Bytes, value: RdbValue, rdbType: number, streamNodes?: readonly StoredStreamNode[]): KeyMemory | null {
+    return this.keyOfLength(key.length, value, rdbType, streamNodes);
+  }
+
+  /** key() from the key's length (all the figure depends on). */
+  keyOfLength(keyLength: number, value: RdbValue, rdbType: number, streamNodes?: readonly StoredStreamNode[]): KeyMemory | null {
     if (value.type === 'stream' && streamNodes) {
-      return { encoding: 'stream', bytes: storedStreamUsage(this.model, streamNodes, value.meta) + this.model.keyOverhead(key.length) };
+      return { encoding: 'stream', bytes: storedStreamUsage(this.model, streamNodes, value.meta) + this.model.keyOverhead(keyLength) };
     }
     const v = loadedValueMemory(this.model, value, rdbType, this.limits, this.rdbVersion);
     if (!v) return null;
-    return { encoding: v.encoding, bytes: v.bytes + this.model.keyOverhead(key.length) };
+    return { encoding: v.encoding, bytes: v.bytes + this.model.keyOverhead(keyLength) };
   }
 }
 

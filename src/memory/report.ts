@@ -1,5 +1,6 @@
 import type { Bytes } from '../engine/bytes.js';
 import { bytesToJson } from '../persistence/rdb/json.js';
+import { keyLength, keyName } from '../persistence/rdb/reader.js';
 import type { RdbKeyInfo, RdbVisitor } from '../persistence/rdb/types.js';
 import { collectKeys, type RdbValue } from '../persistence/rdb/value.js';
 import { EMBSTR_SIZE_LIMIT, encodingFor } from '../engine/types/string.js';
@@ -143,7 +144,7 @@ export class RecordBuilder {
   measure(info: RdbKeyInfo, value: RdbValue): boolean {
     // A loaded stream keeps the file's node listpacks as they are, whatever the settings.
     const nodes = value.type === 'stream' ? value.streamNodes : undefined;
-    const got = this.model.key(info.key, value, info.rdbType, nodes);
+    const got = this.model.keyOfLength(keyLength(info), value, info.rdbType, nodes);
     if (!got) {
       this.skipped++;
       return false;
@@ -154,7 +155,7 @@ export class RecordBuilder {
     c.baseEncoding = null;
     c.baseBytes = got.bytes;
     if (this.baseModel) {
-      const base = this.baseModel.key(info.key, value, info.rdbType, nodes);
+      const base = this.baseModel.keyOfLength(keyLength(info), value, info.rdbType, nodes);
       if (base) {
         c.baseEncoding = base.encoding;
         c.baseBytes = base.bytes;
@@ -179,7 +180,7 @@ export class RecordBuilder {
     const enc = isInt ? 'int' : length <= EMBSTR_SIZE_LIMIT ? 'embstr' : 'raw';
     const c = this.current;
     c.encoding = enc;
-    c.bytes = m.string(length, enc) + m.keyOverhead(info.key.length);
+    c.bytes = m.string(length, enc) + m.keyOverhead(keyLength(info));
     c.baseEncoding = this.baseModel ? enc : null;
     c.baseBytes = c.bytes;
   }
@@ -190,7 +191,7 @@ export class RecordBuilder {
     elementStats(value, this.stats);
     const rec: MemoryRecord = {
       db: info.db,
-      key: info.key,
+      key: keyName(info),
       type: value.type,
       encoding: c.encoding,
       bytes: c.bytes,

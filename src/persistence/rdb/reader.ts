@@ -47,6 +47,27 @@ export interface RdbParserOptions {
   keys?: boolean;
   /** Leave the CRC64 to the caller (computed elsewhere, e.g. on a worker thread). */
   deferChecksum?: boolean;
+  /**
+   * Build key names only on demand: each RdbKeyInfo has keyLength, and `key` stays '' until
+   * keyName(info) builds it (for consumers that need the names of few keys).
+   */
+  lazyKeys?: boolean;
+}
+
+/** The key's name: built here on first use when the reader ran with lazyKeys. */
+export function keyName(info: RdbKeyInfo): string {
+  const src = info.keySource;
+  if (src) {
+    const start = info.keyStart!;
+    info.key = src.toString('latin1', start, start + info.keyLength!);
+    info.keySource = null;
+  }
+  return info.key;
+}
+
+/** The key's length in bytes, without building its name. */
+export function keyLength(info: RdbKeyInfo): number {
+  return info.keyLength ?? info.key.length;
 }
 
 /**
@@ -65,6 +86,7 @@ export class RdbParser {
   private readonly crc = new Crc64();
   private readonly checkCrc: boolean;
   private readonly readKeys: boolean;
+  private readonly lazyKeys: boolean;
   private readonly deferChecksum: boolean;
   /** With deferChecksum: the stored CRC and the length it covers, for the caller to check. */
   deferredChecksum: { stored: bigint; end: number } | null = null;
@@ -97,6 +119,7 @@ export class RdbParser {
     this.checkCrc = options.checksum ?? true;
     this.deferChecksum = this.checkCrc && (options.deferChecksum ?? false);
     this.readKeys = options.keys ?? true;
+    this.lazyKeys = options.lazyKeys ?? false;
   }
 
   get done(): boolean {
@@ -148,7 +171,7 @@ export class RdbParser {
 
   private keyContext(): string {
     const k = this.key!;
-    return this.readKeys ? `of key ${JSON.stringify(k.key)} in db ${k.db}` : `of the key at offset ${k.offset} in db ${k.db}`;
+    return this.readKeys || this.lazyKeys ? `of key ${JSON.stringify(keyName(k))} in db ${k.db}` : `of the key at offset ${k.offset} in db ${k.db}`;
   }
 
   private context(): string {
@@ -575,18 +598,49 @@ export class RdbParser {
     }
     if (type === C.RDB_TYPE_MODULE_PRE_GA) this.corrupt('pre-release module format (type 6) is not supported', cur, at);
     let key = '';
-    if (this.readKeys) key = this.str(cur);
-    else this.skipStr(cur);
-    const info: RdbKeyInfo = {
-      db: this.db,
-      key,
-      rdbType: type,
-      type: C.TYPE_NAMES[type]!,
-      expireAt: this.pendingExpire,
-      idle: this.pendingIdle,
-      freq: this.pendingFreq,
-      offset: at,
-    };
+    let info: RdbKeyInfo;
+    if (this.lazyKeys) {
+      // A plain key is left in the window (keyName builds it on demand); others are built.
+      const start = cur.pos;
+      const n = this.len(cur);
+      let source: Buffer | null = null;
+      let keyStart = 0;
+      if (n >= 0) {
+        cur.need(n);
+        source = cur.buf;
+        keyStart = cur.pos;
+        cur.pos += n;
+      } else {
+        cur.pos = start;
+        key = this.str(cur);
+      }
+      info = {
+        db: this.db,
+        key,
+        rdbType: type,
+        type: C.TYPE_NAMES[type]!,
+        expireAt: this.pendingExpire,
+        idle: this.pendingIdle,
+        freq: this.pendingFreq,
+        offset: at,
+        keyLength: source ? n : key.length,
+        keySource: source,
+        keyStart,
+      };
+    } else {
+      if (this.readKeys) key = this.str(cur);
+      else this.skipStr(cur);
+      info = {
+        db: this.db,
+        key,
+        rdbType: type,
+        type: C.TYPE_NAMES[type]!,
+        expireAt: this.pendingExpire,
+        idle: this.pendingIdle,
+        freq: this.pendingFreq,
+        offset: at,
+      };
+    }
     this.key = info;
     this.keyStarted = false;
     const v = this.visitor;

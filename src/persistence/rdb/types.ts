@@ -16,6 +16,13 @@ export interface RdbKeyInfo {
   freq: number | null;
   /** File offset of the type byte. */
   offset: number;
+  /**
+   * Only with the reader's lazyKeys option: the key's length, and where its bytes are until
+   * keyName() (reader.ts) builds `key` (which is '' until then).
+   */
+  keyLength?: number;
+  keySource?: Buffer | null;
+  keyStart?: number;
 }
 
 export interface StreamId {
