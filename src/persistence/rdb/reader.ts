@@ -101,11 +101,15 @@ export class RdbParser {
   /** Reused output for LZF strings that are validated but not kept. */
   private scratch = Buffer.allocUnsafe(1 << 16);
   private pendingChunks: Buffer[] = [];
+  /** Whether the string strLength last read is an integer. */
+  private strIsInt = false;
   /** The text of the element strShape last read, when it could be an integer; else null. */
   private shapeText: string | null = null;
   /** Reused entry lengths and texts of a quicklist node read for length-only events. */
   private readonly nodeLens: number[] = [];
   private readonly nodeTexts: Array<string | null> = [];
+  /** Where each string entry's bytes start in its blob (-1: an integer entry). */
+  private readonly nodeStarts: number[] = [];
   private pendingBytes = 0;
   /** Where the parser stopped (absolute offset); for a preamble, where the AOF tail begins. */
   endOffset = -1;
@@ -320,14 +324,18 @@ export class RdbParser {
   }
 
   /** A string's length and integer-ness without building it (short ones are looked at). */
-  private strLength(cur: ByteCursor): [number, boolean] {
+  private strLength(cur: ByteCursor): number {
     const at = cur.offset;
     const n = this.len(cur);
     if (n >= 0) {
-      if (n <= 20) return [n, parseStrictInt(cur.latin1(n)) !== null];
+      if (n <= 20) {
+        this.strIsInt = parseStrictInt(cur.latin1(n)) !== null;
+        return n;
+      }
       cur.need(n);
       cur.pos += n;
-      return [n, false];
+      this.strIsInt = false;
+      return n;
     }
     if (-n - 1 === C.RDB_ENC_LZF) {
       const clen = this.plainLen(cur, 'LZF compressed length');
@@ -335,15 +343,18 @@ export class RdbParser {
       if (ulen <= 20) {
         // Rare: short enough to be an integer, so look at it.
         cur.pos = at - cur.base;
-        return [ulen, parseStrictInt(this.str(cur)) !== null];
+        this.strIsInt = parseStrictInt(this.str(cur)) !== null;
+        return ulen;
       }
       cur.need(clen);
       cur.pos += clen;
-      return [ulen, false];
+      this.strIsInt = false;
+      return ulen;
     }
     cur.pos = at - cur.base;
     const s = this.str(cur);
-    return [s.length, true];
+    this.strIsInt = true;
+    return s.length;
   }
 
   /**
@@ -651,9 +662,9 @@ export class RdbParser {
           this.startKey();
           v.onString(value);
         } else if (v.onStringLength) {
-          const [length, isInt] = this.strLength(cur);
+          const length = this.strLength(cur);
           this.startKey();
-          v.onStringLength(length, isInt);
+          v.onStringLength(length, this.strIsInt);
         } else {
           this.skipStr(cur);
           this.startKey();
@@ -837,6 +848,14 @@ export class RdbParser {
   private readPacked(cur: ByteCursor, type: number): void {
     const { buf, offset } = this.blob(cur);
     const what = C.RDB_TYPE_LABELS[type]!;
+    const v = this.visitor;
+    if (
+      (type === C.RDB_TYPE_SET_LISTPACK && !v.onSetMember && v.onSetMemberLength) ||
+      (type === C.RDB_TYPE_ZSET_LISTPACK && !v.onZsetMember && v.onZsetMemberLength) ||
+      (type === C.RDB_TYPE_HASH_LISTPACK && !v.onHashField && v.onHashFieldLength)
+    ) {
+      return this.readListpackShapes(buf, offset, type, what);
+    }
     switch (type) {
       case C.RDB_TYPE_LIST_ZIPLIST: {
         const items = decodeZiplist(buf, offset, what);
@@ -900,6 +919,77 @@ export class RdbParser {
     this.finishKey();
   }
 
+  /**
+   * readPacked for a set, zset or hash listpack when the visitor takes the length-only
+   * events: the same checks in the same order, without building the elements.
+   */
+  private readListpackShapes(buf: Buffer, offset: number, type: number, what: string): void {
+    const v = this.visitor;
+    const lens = this.nodeLens;
+    const texts = this.nodeTexts;
+    const starts = this.nodeStarts;
+    const n = listpackShapes(buf, offset, what, lens, texts, starts);
+    const same = (a: number, b: number): boolean => {
+      const ta = texts[a];
+      if (ta !== null || texts[b] !== null) return ta === texts[b];
+      const len = lens[a]!;
+      if (len !== lens[b]) return false;
+      return buf.compare(buf, starts[b]!, starts[b]! + len, starts[a]!, starts[a]! + len) === 0;
+    };
+    /**
+     * Whether entry i equals an earlier one of the same stride: compared pairwise when there
+     * are few, else through a Set of their strings (then it must see every entry in order).
+     */
+    let seen: Set<string> | null = null;
+    const dupOfEarlier = (i: number, stride: number): boolean => {
+      if (n <= 64 * stride) {
+        for (let j = i % stride; j < i; j += stride) if (same(i, j)) return true;
+        return false;
+      }
+      if (!seen) seen = new Set();
+      const s = texts[i] ?? buf.toString('latin1', starts[i]!, starts[i]! + lens[i]!);
+      if (seen.has(s)) return true;
+      seen.add(s);
+      return false;
+    };
+    switch (type) {
+      case C.RDB_TYPE_SET_LISTPACK: {
+        for (let i = 0; i < n; i++) if (dupOfEarlier(i, 1)) throw new CorruptError(`${what} has duplicate members`, offset, what);
+        for (let i = 0; i < n; i++) {
+          this.startKey();
+          v.onSetMemberLength!(lens[i]!, texts[i]!);
+        }
+        break;
+      }
+      case C.RDB_TYPE_ZSET_LISTPACK: {
+        if (n % 2) throw new CorruptError(`${what} has an odd number of entries`, offset, this.context());
+        for (let i = 0; i < n; i += 2) {
+          if (dupOfEarlier(i, 2)) throw new CorruptError(`${what} has a duplicate member`, offset, this.context());
+          const text = texts[i + 1] ?? buf.toString('latin1', starts[i + 1]!, starts[i + 1]! + lens[i + 1]!);
+          const score = Number(text);
+          if (Number.isNaN(score) && !/^[+-]?(inf|nan)/i.test(text)) {
+            throw new CorruptError(`${what} has an invalid score ${JSON.stringify(text)}`, offset, this.context());
+          }
+          this.startKey();
+          v.onZsetMemberLength!(lens[i]!, texts[i]!, parseScoreText(text));
+        }
+        break;
+      }
+      case C.RDB_TYPE_HASH_LISTPACK: {
+        if (n % 2) throw new CorruptError(`${what} has an odd number of entries`, offset, this.context());
+        for (let i = 0; i < n; i += 2) {
+          if (dupOfEarlier(i, 2)) {
+            throw new CorruptError(`${what} has a duplicate field (Hash ziplist integrity check failed)`, offset, this.context());
+          }
+          this.startKey();
+          v.onHashFieldLength!(lens[i]!, texts[i]!, lens[i + 1]!, texts[i + 1]!, null);
+        }
+        break;
+      }
+    }
+    this.finishKey();
+  }
+
   private readHashListpackEx(cur: ByteCursor, type: number): void {
     const preGa = type === C.RDB_TYPE_HASH_LISTPACK_EX_PRE_GA;
     if (!preGa) this.ms(cur); // minExpire: the listpack holds absolute TTLs
@@ -940,7 +1030,7 @@ export class RdbParser {
       const what = `${C.RDB_TYPE_LABELS[st.rdbType]} node`;
       const lens = this.nodeLens;
       const texts = this.nodeTexts;
-      const count = listpackShapes(buf, offset, what, lens, texts);
+      const count = listpackShapes(buf, offset, what, lens, texts, this.nodeStarts);
       for (let i = 0; i < count; i++) {
         this.startKey();
         v.onListItemLength(lens[i]!, texts[i]!);
@@ -1140,7 +1230,14 @@ function lpFail(reason: string, base: number, pos: number, what: string): never 
  * length and, when it could be an integer, its text (integers as decimal text) into `lens` /
  * `texts` instead of building every entry. Returns the entry count.
  */
-function listpackShapes(blob: Buffer, base: number, what: string, lens: number[], texts: Array<string | null>): number {
+function listpackShapes(
+  blob: Buffer,
+  base: number,
+  what: string,
+  lens: number[],
+  texts: Array<string | null>,
+  starts: number[],
+): number {
   const n = blob.length;
   if (n < 7) lpFail(`listpack too short (${n} bytes)`, base, 0, what);
   const total = blob.readUInt32LE(0);
@@ -1154,10 +1251,12 @@ function listpackShapes(blob: Buffer, base: number, what: string, lens: number[]
     if (at + len > blob.length - 1) lpFail('entry runs past the end of its blob', base, at, what);
     lens[k] = len;
     texts[k] = maybeIntBytes(blob, at, len) ? blob.toString('latin1', at, at + len) : null;
+    starts[k] = at;
   };
   const int = (text: string): void => {
     lens[k] = text.length;
     texts[k] = text;
+    starts[k] = -1;
   };
   while (p < end) {
     const start = p;
