@@ -25,6 +25,14 @@ const TIMEOUT_MS = 20000;
 
 const q = (s) => `'${String(s).replace(/'/g, `'\\''`)}'`;
 const command = cmdArg >= 0 ? args[cmdArg + 1] : `node ${q(path.join(root, 'bin/redscope.js'))}`;
+// What bin/redscope.js loads: the bundle when it is at least as new as tsc's output (see bin).
+const mtime = (f) => fs.statSync(path.join(root, f), { throwIfNoEntry: false })?.mtimeMs ?? -1;
+const loads =
+  cmdArg >= 0
+    ? null
+    : mtime('dist/bundle/redscope.js') >= Math.max(0, mtime('dist/cli/main.js'))
+      ? 'dist/bundle/redscope.js'
+      : 'dist/cli/main.js (unbundled: dist/bundle is missing or older; `npm run bundle`)';
 
 if (spawnSync('tmux', ['-V']).status !== 0) {
   const msg = 'startup: tmux is not installed; start-up not measured';
@@ -110,6 +118,7 @@ if (json) {
     JSON.stringify({
       bench: 'startup',
       command,
+      loads,
       runs: times.map(round),
       median_ms: round(median),
       min_ms: round(sorted[0]),
@@ -119,7 +128,8 @@ if (json) {
     }),
   );
 } else {
-  console.log('\nstart-up to a usable prompt (node bin/redscope.js in a tmux pseudo-terminal)');
+  console.log(`\nstart-up to a usable prompt (${cmdArg >= 0 ? command : 'node bin/redscope.js'} in a tmux pseudo-terminal)`);
+  if (loads) console.log(`  loads     ${loads}`);
   console.log(`  runs      ${times.map((t) => `${round(t)}`).join(' ')} ms`);
   console.log(
     `  median    ${round(median)} ms   (min ${round(sorted[0])}, max ${round(sorted[sorted.length - 1])})   ` +

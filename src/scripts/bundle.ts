@@ -16,9 +16,10 @@
  * dist/persistence/rdb/crc-worker.js) and react-devtools-core (Ink imports it only with DEV=true;
  * it is not installed, as unbundled).
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -51,11 +52,25 @@ const banner =
 
 export async function bundle(): Promise<esbuild.Metafile> {
   if (!fs.existsSync(entry)) throw new Error(`bundle: ${path.relative(root, entry)} is missing; run tsc first`);
-  fs.rmSync(outdir, { recursive: true, force: true });
+  // Written next to dist/bundle, then moved into place: a bundle run beside another (or a
+  // failed one) never leaves a half-written dist/bundle for bin/redscope.js to load.
+  const tmp = path.join(dist, `.bundle-${process.pid}`);
+  fs.rmSync(tmp, { recursive: true, force: true });
+  try {
+    const meta = await build(tmp);
+    fs.rmSync(outdir, { recursive: true, force: true });
+    fs.renameSync(tmp, outdir);
+    return meta;
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+async function build(dir: string): Promise<esbuild.Metafile> {
   const result = await esbuild.build({
     absWorkingDir: root,
     entryPoints: { redscope: entry },
-    outdir,
+    outdir: dir,
     bundle: true,
     splitting: true,
     format: 'esm',
@@ -69,14 +84,30 @@ export async function bundle(): Promise<esbuild.Metafile> {
     logLevel: 'warning',
     legalComments: 'none',
   });
-  check(result.metafile);
+  check(result.metafile, dir);
+  smokeTest(result.metafile);
   return result.metafile;
 }
 
+/**
+ * Loads every output file in a fresh Node (the entry and the lazy chunks alike), so a bundle
+ * that cannot even be loaded (a name clash with the banner's `require`, a missing export) fails
+ * the build rather than bin/redscope.js. Chunks that import a package that is not installed
+ * (Ink's devtools, only with DEV=true) are left out.
+ */
+function smokeTest(meta: esbuild.Metafile): void {
+  const files = Object.entries(meta.outputs)
+    .filter(([f, o]) => f.endsWith('.js') && !o.imports.some((i) => i.external && i.path === 'react-devtools-core'))
+    .map(([f]) => pathToFileURL(path.join(root, f)).href);
+  const code = `for (const f of ${JSON.stringify(files)}) await import(f);`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8', env: { ...process.env, DEV: '' } });
+  if (r.status !== 0) throw new Error(`bundle: the bundle does not load:\n${r.stderr}`);
+}
+
 /** Fails the build when the shell's libraries load before the prompt needs them, or Lua is bundled. */
-function check(meta: esbuild.Metafile): void {
+function check(meta: esbuild.Metafile, dir: string): void {
   const rel = (p: string) => path.relative(root, p).split(path.sep).join('/');
-  const entryOut = rel(path.join(outdir, 'redscope.js'));
+  const entryOut = rel(path.join(dir, 'redscope.js'));
   // Every output file the entry loads through static imports, and the inputs they hold.
   const eager = new Set<string>();
   const visit = (out: string) => {
