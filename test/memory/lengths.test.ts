@@ -142,6 +142,8 @@ describe('length-only element events', () => {
 
   it('big listpacks (duplicates checked through a set of strings) read alike', () => {
     same(rdb(key(C.RDB_TYPE_SET_LISTPACK, 's', str(listpack(many(100, (i) => (i % 2 ? `m${i}` : String(i))))))));
+    // Same lengths, differing late (short ones compared byte by byte, long ones with compare()).
+    same(rdb(key(C.RDB_TYPE_SET_LISTPACK, 's', str(listpack(['abcdefgh1', 'abcdefgh2', 'y'.repeat(40), 'y'.repeat(39) + 'z'])))));
     same(rdb(key(C.RDB_TYPE_HASH_LISTPACK, 'h', str(listpack(many(300, (i) => (i % 2 ? 'v' : `f${i}`)))))));
     same(rdb(key(C.RDB_TYPE_ZSET_LISTPACK, 'z', str(listpack(many(300, (i) => (i % 2 ? '1' : `m${i}`)))))));
   });
@@ -151,6 +153,8 @@ describe('length-only element events', () => {
       // Duplicates: strings, integers, an integer against the same text stored as a string.
       rdb(key(C.RDB_TYPE_SET_LISTPACK, 's', str(listpack(['a', 'b', 'a'])))),
       rdb(key(C.RDB_TYPE_SET_LISTPACK, 's', str(listpack([5, { str: '5' }])))),
+      rdb(key(C.RDB_TYPE_SET_LISTPACK, 's', str(listpack(['y'.repeat(40), 'y'.repeat(39) + 'z', 'a', 'y'.repeat(40)])))),
+      rdb(key(C.RDB_TYPE_SET_LISTPACK, 's', str(listpack(['abcdefgh1', 'abcdefgh2', 'abcdefgh1'])))),
       rdb(key(C.RDB_TYPE_SET_LISTPACK, 's', str(listpack([...many(100, (i) => `m${i}`), 'm0'])))),
       rdb(key(C.RDB_TYPE_SET_LISTPACK, 's', str(listpack([...many(100, (i) => String(i)), { str: '7' }])))),
       rdb(key(C.RDB_TYPE_ZSET_LISTPACK, 'z', str(listpack(['a', 1, 'a', 2])))),

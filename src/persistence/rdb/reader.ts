@@ -934,7 +934,11 @@ export class RdbParser {
       if (ta !== null || texts[b] !== null) return ta === texts[b];
       const len = lens[a]!;
       if (len !== lens[b]) return false;
-      return buf.compare(buf, starts[b]!, starts[b]! + len, starts[a]!, starts[a]! + len) === 0;
+      const sa = starts[a]!;
+      const sb = starts[b]!;
+      if (len > 32) return buf.compare(buf, sb, sb + len, sa, sa + len) === 0;
+      for (let i = 0; i < len; i++) if (buf[sa + i] !== buf[sb + i]) return false;
+      return true;
     };
     /**
      * Whether entry i equals an earlier one of the same stride: compared pairwise when there
