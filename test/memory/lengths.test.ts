@@ -39,6 +39,19 @@ function listpack(entries: Entry[]): Buffer {
   return Buffer.concat([head, body, Buffer.from([0xff])]);
 }
 
+/** An intset of `width`-byte members, in the order given. */
+function intset(width: 2 | 4 | 8, members: number[]): Buffer {
+  const b = Buffer.alloc(8 + width * members.length);
+  b.writeUInt32LE(width, 0);
+  b.writeUInt32LE(members.length, 4);
+  members.forEach((m, i) => {
+    if (width === 2) b.writeInt16LE(m, 8 + 2 * i);
+    else if (width === 4) b.writeInt32LE(m, 8 + 4 * i);
+    else b.writeBigInt64LE(BigInt(m), 8 + 8 * i);
+  });
+  return b;
+}
+
 function len(n: number): Buffer {
   if (n < 64) return Buffer.from([n]);
   if (n < 16384) return Buffer.from([0x40 | (n >> 8), n & 0xff]);
@@ -131,13 +144,17 @@ describe('length-only element events', () => {
         key(C.RDB_TYPE_LIST_QUICKLIST_2, 'ql', len(2), len(2), str(listpack(['a', 1, -300, 'x'.repeat(100)])), len(1), str('plain 123')),
         key(C.RDB_TYPE_LIST_QUICKLIST_2, 'ql2', len(1), len(1), str('123')),
         key(C.RDB_TYPE_STRING, '', str('v')),
+        key(C.RDB_TYPE_SET_INTSET, 'i2', str(intset(2, [-5, 0, 7, 300]))),
+        key(C.RDB_TYPE_SET_INTSET, 'i4', str(intset(4, [-70000, 1, 70000]))),
+        key(C.RDB_TYPE_SET_INTSET, 'i8', str(intset(8, [-(2 ** 40), 3, 2 ** 53 - 1]))),
       ),
     );
+    expect(log).toContain('set 16:9007199254740991');
     expect(log).toContain('zset 1:- 1');
     expect(log).toContain('zset 2:99 -2');
     expect(log).toContain('list 4:-300');
     expect(log).toContain('list 3:123');
-    expect(log.filter((l) => l === 'end')).toHaveLength(10);
+    expect(log.filter((l) => l === 'end')).toHaveLength(13);
   });
 
   it('big listpacks (duplicates checked through a set of strings) read alike', () => {
@@ -166,6 +183,10 @@ describe('length-only element events', () => {
       rdb(key(C.RDB_TYPE_HASH_LISTPACK, 'h', str(listpack([1, 'v', { str: '1' }, 'w'])))),
       rdb(key(C.RDB_TYPE_HASH_LISTPACK, 'h', str(listpack(['f', 'v', 'g'])))),
       rdb(key(C.RDB_TYPE_HASH_LISTPACK, 'h', str(listpack([...many(300, (i) => (i % 2 ? 'v' : `f${i}`)), 'f8', 'v'])))),
+      rdb(key(C.RDB_TYPE_SET_INTSET, 'i', str(intset(2, [1, 3, 2])))),
+      rdb(key(C.RDB_TYPE_SET_INTSET, 'i', str(intset(4, [1, 1])))),
+      rdb(key(C.RDB_TYPE_SET_INTSET, 'i', str(intset(8, [5, -5])))),
+      rdb(key(C.RDB_TYPE_SET_INTSET, 'i', str(intset(4, [1, 2]).subarray(0, 14)))),
       // Broken blobs.
       rdb(key(C.RDB_TYPE_LIST_QUICKLIST_2, 'q', len(1), len(2), str(listpack(['a', 'b']).subarray(0, 9)))),
       rdb(key(C.RDB_TYPE_HASH_LISTPACK, 'h', str(Buffer.concat([listpack(['a', 'b']).subarray(0, 10), Buffer.from([0xff])])))),

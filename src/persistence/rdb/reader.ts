@@ -856,6 +856,15 @@ export class RdbParser {
     ) {
       return this.readListpackShapes(buf, offset, type, what);
     }
+    if (type === C.RDB_TYPE_SET_INTSET && !v.onSetMember && v.onSetMemberLength) {
+      const texts = this.nodeTexts;
+      const n = intsetTexts(buf, offset, what, texts);
+      for (let i = 0; i < n; i++) {
+        this.startKey();
+        v.onSetMemberLength(texts[i]!.length, texts[i]!);
+      }
+      return this.finishKey();
+    }
     switch (type) {
       case C.RDB_TYPE_LIST_ZIPLIST: {
         const items = decodeZiplist(buf, offset, what);
@@ -1227,6 +1236,38 @@ function maybeIntBytes(buf: Buffer, start: number, len: number): boolean {
 
 function lpFail(reason: string, base: number, pos: number, what: string): never {
   throw new CorruptError(reason, base + pos, what);
+}
+
+/**
+ * decodeIntset's checks (the same errors), the members' decimal texts into `texts` without a
+ * BigInt per 16/32-bit member. Returns the member count.
+ */
+function intsetTexts(blob: Buffer, base: number, what: string, texts: Array<string | null>): number {
+  if (blob.length < 8) lpFail(`intset too short (${blob.length} bytes)`, base, 0, what);
+  const enc = blob.readUInt32LE(0);
+  const len = blob.readUInt32LE(4);
+  if (enc !== 2 && enc !== 4 && enc !== 8) lpFail(`intset has an invalid encoding ${enc}`, base, 0, what);
+  if (8 + enc * len !== blob.length) lpFail(`intset of ${len} ${enc}-byte integers does not fill ${blob.length} bytes`, base, 4, what);
+  if (enc === 8) {
+    let prev: bigint | null = null;
+    for (let i = 0; i < len; i++) {
+      const p = 8 + i * 8;
+      const v = blob.readBigInt64LE(p);
+      if (prev !== null && v <= prev) lpFail('intset is not sorted or has duplicates', base, p, what);
+      prev = v;
+      texts[i] = v.toString();
+    }
+    return len;
+  }
+  let prev = -Infinity;
+  for (let i = 0; i < len; i++) {
+    const p = 8 + i * enc;
+    const v = enc === 2 ? blob.readInt16LE(p) : blob.readInt32LE(p);
+    if (v <= prev) lpFail('intset is not sorted or has duplicates', base, p, what);
+    prev = v;
+    texts[i] = String(v);
+  }
+  return len;
 }
 
 /**
