@@ -66,6 +66,13 @@ export interface OutputFlags {
   dir?: string;
   appendonly?: boolean;
   appendfsync?: 'always' | 'everysec' | 'no';
+  /** false with --no-color. */
+  color?: boolean;
+}
+
+/** Colour in the shell unless --no-color or a non-empty NO_COLOR (no-color.org). */
+export function colorWanted(flags: OutputFlags, env: NodeJS.ProcessEnv = process.env): boolean {
+  return flags.color !== false && !env['NO_COLOR'];
 }
 
 export interface ExecFlags extends OutputFlags {
@@ -101,7 +108,8 @@ function addOutputOptions(cmd: Command): Command {
     .option('-D, --cmd-delim <string>', 'raw mode: delimiter after each reply', '\n')
     .option('--dir <dir>', 'persist in this directory: load its AOF (appendonly yes) or dump.rdb at start, save there')
     .option('--appendonly <yes|no>', 'keep an append-only file in --dir (default no)', parseYesNo)
-    .addOption(new Option('--appendfsync <policy>', 'when the AOF is fsynced').choices(['always', 'everysec', 'no']));
+    .addOption(new Option('--appendfsync <policy>', 'when the AOF is fsynced').choices(['always', 'everysec', 'no']))
+    .option('--no-color', 'no colour in the shell (also when NO_COLOR is set)');
 }
 
 function parseYesNo(v: string): boolean {
@@ -209,6 +217,7 @@ export const defaultActions: CliActions = {
           format: formatOf(flags),
           version,
           name,
+          color: colorWanted(flags),
           stdin: io.stdin as NodeJS.ReadStream,
           stdout: io.stdout as NodeJS.WriteStream,
           stderr: io.stderr as NodeJS.WriteStream,

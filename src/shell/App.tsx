@@ -12,10 +12,10 @@ import type { OutputItem, SearchState } from './state.js';
  * store and hands keys to the Shell controller.
  */
 
-export function OutputLine({ item }: { item: OutputItem }) {
+export function OutputLine({ item, color = true }: { item: OutputItem; color?: boolean }) {
   if (item.kind === 'clear') return null;
   const text = item.text === '' ? ' ' : item.text;
-  if (item.kind === 'error') return <Text color="red">{text}</Text>;
+  if (item.kind === 'error' && color) return <Text color="red">{text}</Text>;
   return <Text>{text}</Text>;
 }
 
@@ -71,7 +71,7 @@ export function Completions({ list }: { list: readonly string[] }) {
  * writeToStdout), bypassing Ink's per-character layout: a 100 000-line reply prints as
  * fast as the terminal takes it.
  */
-function DirectOutput({ items }: { items: readonly OutputItem[] }) {
+function DirectOutput({ items, color }: { items: readonly OutputItem[]; color: boolean }) {
   const { write } = useStdout();
   const written = useRef(0);
   useLayoutEffect(() => {
@@ -83,11 +83,11 @@ function DirectOutput({ items }: { items: readonly OutputItem[] }) {
         out += '\x1b[H\x1b[2J';
         continue;
       }
-      out += (it.kind === 'error' ? chalk.red(it.text) : it.text) + '\n';
+      out += (it.kind === 'error' && color ? chalk.red(it.text) : it.text) + '\n';
     }
     written.current = items.length;
     write(out);
-  }, [items, write]);
+  }, [items, write, color]);
   return null;
 }
 
@@ -98,9 +98,14 @@ export interface AppProps {
    * (what ink-testing-library frames show), 'direct' writes it to the terminal as is.
    */
   output?: 'static' | 'direct';
+  /**
+   * Colour (errors in red). Off for NO_COLOR / --no-color; the cursor (inverse) and the
+   * hints (dim) stay, being styles rather than colours, as no-color.org asks.
+   */
+  color?: boolean;
 }
 
-export function App({ shell, output = 'static' }: AppProps) {
+export function App({ shell, output = 'static', color = true }: AppProps) {
   const state = useShellState(shell);
   useShellInput(shell, state.exited);
   const { line } = state;
@@ -108,9 +113,9 @@ export function App({ shell, output = 'static' }: AppProps) {
   return (
     <>
       {output === 'direct' ? (
-        <DirectOutput items={state.output} />
+        <DirectOutput items={state.output} color={color} />
       ) : (
-        <Static items={state.output as OutputItem[]}>{(item) => <OutputLine key={item.id} item={item} />}</Static>
+        <Static items={state.output as OutputItem[]}>{(item) => <OutputLine key={item.id} item={item} color={color} />}</Static>
       )}
       {state.exited ? null : (
         <Box flexDirection="column">

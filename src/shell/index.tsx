@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { scriptHost } from '../scripting/host.js';
 import { render } from 'ink';
+import chalk from 'chalk';
 import { Engine } from '../engine/engine.js';
 import { App } from './App.js';
 import { Shell, type ShellOptions } from './shell.js';
@@ -16,6 +17,8 @@ export interface RunShellOptions extends Omit<ShellOptions, 'engine'> {
   stdin?: NodeJS.ReadStream;
   stdout?: NodeJS.WriteStream;
   stderr?: NodeJS.WriteStream;
+  /** Colour in replies (errors in red); false for NO_COLOR / --no-color. Default true. */
+  color?: boolean;
 }
 
 /**
@@ -44,7 +47,11 @@ export async function runShell(options: RunShellOptions = {}): Promise<number> {
       }
     };
   }
-  const instance = render(<App shell={shell} output="direct" />, {
+  const color = options.color ?? true;
+  // chalk reads --no-color from argv and then drops every style, the inverse cursor and the
+  // dim hints with the colour; the shell decides about colour itself, so keep the styles.
+  if (!color && stdout.isTTY && process.env.TERM !== 'dumb' && chalk.level === 0) chalk.level = 1;
+  const instance = render(<App shell={shell} output="direct" color={color} />, {
     stdin,
     stdout,
     stderr: options.stderr ?? process.stderr,

@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CommanderError } from 'commander';
-import { buildProgram, main, type CliActions, type CliIO, type ExecFlags, type OutputFlags } from '../../src/cli/main.js';
+import { buildProgram, colorWanted, main, type CliActions, type CliIO, type ExecFlags, type OutputFlags } from '../../src/cli/main.js';
 import { startRealRedis, type RealRedis } from '../../src/testing/real-redis.js';
 import { redisCli, redscope, visible } from './helpers.js';
 
@@ -60,6 +60,16 @@ describe('commander parsing (buildProgram().exitOverride())', () => {
     expect((await parse(['--no-raw'])).flags.raw).toBe(false);
     expect((await parse(['--no-raw', '--raw'])).flags.raw).toBe(true);
     expect((await parse(['--raw', '--no-raw'])).flags.raw).toBe(false);
+  });
+
+  it('--no-color (before or after "shell") and NO_COLOR turn colour off', async () => {
+    expect(colorWanted((await parse([])).flags, {})).toBe(true);
+    expect(colorWanted((await parse(['--no-color'])).flags, {})).toBe(false);
+    expect(colorWanted((await parse(['--no-color', 'shell'])).flags, {})).toBe(false);
+    expect(colorWanted((await parse(['shell', '--no-color'])).flags, {})).toBe(false);
+    expect(colorWanted((await parse([])).flags, { NO_COLOR: '1' })).toBe(false);
+    // no-color.org: an empty NO_COLOR does not count.
+    expect(colorWanted((await parse([])).flags, { NO_COLOR: '' })).toBe(true);
   });
 
   it('-n takes a database number, -3 asks for RESP3, -d / -D delimiters', async () => {

@@ -435,3 +435,34 @@ describe('shell: meta-commands', () => {
     expect(s.output().endsWith("unknown shell command ':nope' (see :help)")).toBe(true);
   });
 });
+
+describe('shell: colour', () => {
+  it("the shell's own errors are red, plain with color off (NO_COLOR / --no-color); the cursor stays", async () => {
+    const { default: chalk } = await import('chalk');
+    const { render } = await import('ink-testing-library');
+    const { createElement } = await import('react');
+    const { App } = await import('../../src/shell/App.js');
+    const { Shell } = await import('../../src/shell/shell.js');
+    const { Engine } = await import('../../src/engine/engine.js');
+    const level = chalk.level;
+    chalk.level = 1;
+    try {
+      for (const color of [true, false]) {
+        const engine = new Engine({ timers: false });
+        const sh = new Shell({ historyFile: null, version: 'redscope test', engine });
+        const r = render(createElement(App, { shell: sh, color }));
+        await tick();
+        r.stdin.write(':nosuch\r');
+        await tick(40);
+        const frame = r.frames.join('\n');
+        expect(frame).toContain("unknown shell command ':nosuch' (see :help)");
+        expect(frame.includes('\x1b[31m')).toBe(color);
+        expect(r.lastFrame()).toContain('\x1b[7m'); // the inverse cursor cell
+        r.unmount();
+        engine.close();
+      }
+    } finally {
+      chalk.level = level;
+    }
+  });
+});
