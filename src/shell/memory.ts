@@ -2,8 +2,9 @@ import Table from 'cli-table3';
 import { bytesToUtf8, type Bytes } from '../engine/bytes.js';
 import type { Db } from '../engine/db.js';
 import type { Engine } from '../engine/engine.js';
+import type { RedisObject } from '../engine/object.js';
 import { memoryModel } from '../commands/memory.js';
-import { keyUsage } from '../memory/object.js';
+import { DEFAULT_SAMPLES, keyUsage } from '../memory/object.js';
 import { repr } from '../cli/quoting.js';
 import { humanBytes } from './files.js';
 
@@ -55,4 +56,9 @@ export function memoryTable(rows: readonly KeySize[]): string {
     ]);
   });
   return t.toString();
+}
+
+/** What MEMORY USAGE key answers (default SAMPLES 5), without touching the key. */
+export function memoryUsage(engine: Engine, key: Bytes, o: RedisObject): number {
+  return keyUsage(memoryModel(engine), key, o, { samples: DEFAULT_SAMPLES, limits: engine.config });
 }

@@ -2,8 +2,8 @@ import Table from 'cli-table3';
 import { bytesToUtf8, type Bytes } from '../engine/bytes.js';
 import path from 'node:path';
 import { humanBytes, loadInto, saveTo } from './files.js';
-import { biggestKeys, memoryTable, MEMORY_DEFAULT_N } from './memory.js';
-import { peek } from './peek.js';
+import { biggestKeys, memoryTable, memoryUsage, MEMORY_DEFAULT_N } from './memory.js';
+import { peek, PEEK_ELEMENTS } from './peek.js';
 import type { Shell } from './shell.js';
 
 /**
@@ -107,7 +107,7 @@ export const META_COMMANDS: readonly MetaCommand[] = [
   {
     name: ':peek',
     usage: ':peek KEY',
-    summary: 'type, encoding, TTL, length and first elements of a key',
+    summary: 'type, encoding, TTL, length, memory and first elements of a key',
     completeArg: 'key',
     run(shell, args) {
       if (args.length !== 1) {
@@ -115,7 +115,7 @@ export const META_COMMANDS: readonly MetaCommand[] = [
         return;
       }
       const db = shell.current.session.db;
-      const out = peek(db, args[0]!, shell.engine.mstime());
+      const out = peek(db, args[0]!, shell.engine.mstime(), PEEK_ELEMENTS, (key, o) => memoryUsage(shell.engine, key, o));
       if (out === null) shell.info(`(no such key: ${text(args[0]!)})`);
       else shell.info(out);
     },

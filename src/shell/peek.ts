@@ -82,8 +82,17 @@ function ttlText(db: Db, key: Bytes, now: number): string {
   return ms >= 1000 ? `${(ms / 1000).toFixed(3)} s` : `${ms} ms`;
 }
 
-/** The :peek text for `key`, or null when the key does not exist. */
-export function peek(db: Db, key: Bytes, now: number, n = PEEK_ELEMENTS): string | null {
+/**
+ * The :peek text for `key`, or null when the key does not exist. `usage` sizes the key
+ * (what MEMORY USAGE answers); the row is left out without it.
+ */
+export function peek(
+  db: Db,
+  key: Bytes,
+  now: number,
+  n = PEEK_ELEMENTS,
+  usage?: (key: Bytes, o: RedisObject) => number,
+): string | null {
   const o = db.dict.get(key);
   if (o === undefined) return null;
   const when = db.expires.get(key);
@@ -97,6 +106,7 @@ export function peek(db: Db, key: Bytes, now: number, n = PEEK_ELEMENTS): string
     { ttl: ttlText(db, key, now) } as never,
     { length: String(len) } as never,
   );
+  if (usage) info.push({ memory: `${usage(key, o)} bytes` } as never);
   const { head, rows } = elements(o, n);
   const els = table(head);
   for (const r of rows) els.push(r);

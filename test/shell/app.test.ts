@@ -400,7 +400,7 @@ describe('shell: blocking commands and several clients', () => {
 });
 
 describe('shell: meta-commands', () => {
-  it(':peek shows type, encoding, TTL, length and the first elements', async () => {
+  it(':peek shows type, encoding, TTL, length, memory and the first elements', async () => {
     const s = await shell();
     await s.run('ZADD z 1 a 2.5 b');
     await s.run('PEXPIRE z 100000');
@@ -412,6 +412,8 @@ describe('shell: meta-commands', () => {
     expect(out).toMatch(/│ length *│ 2/);
     expect(out).toMatch(/│ "a" *│ 1 *│/);
     expect(out).toMatch(/│ "b" *│ 2\.5 *│/);
+    const usage = await s.shell.current.session.execute(['MEMORY', 'USAGE', 'z']);
+    expect(out).toMatch(new RegExp(`│ memory *│ ${String(usage)} bytes`));
     await s.run(':peek nothing');
     expect(s.output().endsWith('(no such key: nothing)')).toBe(true);
     for (let i = 0; i < 20; i++) await s.shell.current.session.execute(['RPUSH', 'l', `e${i}`]);
