@@ -48,6 +48,8 @@ const HSIZE = 1 << HLOG;
 const MAX_LIT = 1 << 5;
 const MAX_OFF = 1 << 13;
 const MAX_REF = (1 << 8) + (1 << 3);
+const sharedHtab = new Int32Array(HSIZE);
+let htabBase = 1;
 
 /**
  * LZF compression (lzf_c.c, "very fast" variant without the hash chain). Returns null when
@@ -56,7 +58,15 @@ const MAX_REF = (1 << 8) + (1 << 3);
 export function lzfCompress(input: Uint8Array, maxOut = input.length - 1): Buffer | null {
   const inLen = input.length;
   if (inLen < 4 || maxOut <= 0) return null;
-  const htab = new Int32Array(HSIZE).fill(-1);
+  // One table for every call: an entry is `base + position`, and anything below this call's
+  // base is empty. Clearing 256 KB per value would cost more than compressing a small one.
+  if (htabBase + inLen + 1 >= 0x7fffffff) {
+    sharedHtab.fill(0);
+    htabBase = 1;
+  }
+  const base = htabBase;
+  htabBase += inLen + 1;
+  const htab = sharedHtab;
   const out = Buffer.allocUnsafe(maxOut + 8);
   let ip = 0;
   let op = 1; // the first literal-length byte is reserved at 0
@@ -81,8 +91,8 @@ export function lzfCompress(input: Uint8Array, maxOut = input.length - 1): Buffe
   };
   while (ip < inLen - 2) {
     const h = hash(ip);
-    const ref = htab[h]!;
-    htab[h] = ip;
+    const ref = htab[h]! - base;
+    htab[h] = base + ip;
     const off = ip - ref - 1;
     if (
       ref >= 0 && off < MAX_OFF && ref > 0 - 1 &&
@@ -111,8 +121,8 @@ export function lzfCompress(input: Uint8Array, maxOut = input.length - 1): Buffe
       ip += len + 1;
       if (ip >= inLen - 2) break;
       // Index the bytes covered by the match (two positions, as lzf does).
-      htab[hash(ip - 2)] = ip - 2;
-      htab[hash(ip - 1)] = ip - 1;
+      htab[hash(ip - 2)] = base + ip - 2;
+      htab[hash(ip - 1)] = base + ip - 1;
     } else if (!literal()) {
       return null;
     }
