@@ -37,7 +37,7 @@ interface ClientExtras {
   laddr: string;
 }
 const extras = new WeakMap<Session, ClientExtras>();
-function extrasOf(s: Session): ClientExtras {
+export function extrasOf(s: Session): ClientExtras {
   let e = extras.get(s);
   if (!e) extras.set(s, (e = { noEvict: false, libName: '', libVer: '', addr: '', laddr: '' }));
   return e;
@@ -83,11 +83,12 @@ export function resetSession(ctx: Session): void {
   ctx.name = '';
   ctx.noTouch = false;
   extrasOf(ctx).noEvict = false;
+  ctx.stopMonitor();
 }
 
 /** The flags= field of CLIENT LIST (catClientInfoString order). */
 function clientFlags(s: Session): string {
-  let f = '';
+  let f = s.monitor ? 'O' : '';
   if (s.subscriptionCount + s.shardChannels.size > 0) f += 'P';
   if (s.multi || s.inExec) f += 'x';
   if (s.blocked) f += 'b';

@@ -849,6 +849,17 @@ export const serverCommands: HandlerMap = {
 
   lastsave: (ctx) => ctx.engine.lastSave,
 
+  /**
+   * monitorCommand: from now on every command any session runs arrives through onPush as a
+   * status line (engine/monitor.ts). Redis sends nothing to a second MONITOR; here it is +OK again.
+   */
+  monitor(ctx) {
+    if (ctx.inExec || ctx.inScript) return new ErrorReply("ERR MONITOR isn't allowed for DENY BLOCKING client");
+    ctx.monitor = true;
+    ctx.engine.monitors.add(ctx);
+    return OK;
+  },
+
   command(ctx, argv) {
     if (argv.length > 1) return wrongArity('command');
     return [...implementedEntries(ctx)].map(commandInfoReply);

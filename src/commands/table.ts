@@ -27,6 +27,10 @@ export interface CommandEntry {
   isBlocking: boolean;
   /** Allowed while a RESP2 client is subscribed. */
   allowedInPubSub: boolean;
+  /** admin or skip_monitor: not shown to MONITOR clients. */
+  skipMonitor: boolean;
+  /** readonly, write or may_replicate: refused to a replica (and so a monitor). */
+  touchesKeyspace: boolean;
 }
 
 /** The command table: spec data joined with handlers. Dispatch, COMMAND and the shell read it. */
@@ -92,6 +96,8 @@ function makeEntry(spec: CommandSpec, handlers: HandlerMap, parent: CommandEntry
     noMulti: flags.has('no_multi'),
     isBlocking: flags.has('blocking'),
     allowedInPubSub: PUBSUB_CONTEXT.has(spec.name),
+    skipMonitor: flags.has('admin') || flags.has('skip_monitor'),
+    touchesKeyspace: flags.has('readonly') || flags.has('write') || flags.has('may_replicate'),
   };
   if (spec.subcommands) {
     entry.subcommands = new Map();

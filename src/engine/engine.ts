@@ -47,6 +47,8 @@ export class Engine {
   readonly dbs: Db[];
   readonly commands: CommandTable;
   readonly sessions = new Set<Session>();
+  /** Sessions in MONITOR mode (server.monitors). */
+  readonly monitors = new Set<Session>();
   readonly stats: EngineStats = {
     totalCommands: 0, expiredKeys: 0, evictedKeys: 0, keyspaceHits: 0, keyspaceMisses: 0, totalConnections: 0,
   };

@@ -10,6 +10,7 @@ import {
 import { ErrorReply, NULL_ARRAY, OK, PushReply, QUEUED, type Reply } from './reply.js';
 import type { CommandEntry } from '../commands/table.js';
 import { rejectIfOom } from './maxmemory.js';
+import { FEEDS_BEFORE_RUN, feedMonitors } from './monitor.js';
 
 /**
  * A blocking command that found nothing to serve returns this. The session parks until one
@@ -55,6 +56,7 @@ const EXEC_WITHOUT_MULTI = new ErrorReply('ERR EXEC without MULTI');
 const DISCARD_WITHOUT_MULTI = new ErrorReply('ERR DISCARD without MULTI');
 const WATCH_IN_MULTI = new ErrorReply('ERR WATCH inside MULTI is not allowed');
 const NOT_IN_TRANSACTION = new ErrorReply('ERR Command not allowed inside a transaction');
+const REPLICA_KEYSPACE = new ErrorReply("ERR Replica can't interact with the keyspace");
 const BUSY = new ErrorReply('BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.');
 
 /**
@@ -88,6 +90,8 @@ export class Session {
   muteEffects = false;
   /** CLIENT NO-TOUCH style flag; OBJECT/TOUCH semantics read it. */
   noTouch = false;
+  /** MONITOR mode: every command run by any session arrives through onPush as a status line. */
+  monitor = false;
   blocked: Blocked | null = null;
   closed = false;
   readonly createdAt: number;
@@ -111,6 +115,12 @@ export class Session {
   /** Number of channel + pattern + shard subscriptions (the count pub/sub replies carry). */
   get subscriptionCount(): number {
     return this.channels.size + this.patterns.size;
+  }
+
+  /** Leaves MONITOR mode (RESET, or the shell's Ctrl-C). */
+  stopMonitor(): void {
+    this.monitor = false;
+    this.engine.monitors.delete(this);
   }
 
   select(index: number): void {
@@ -196,6 +206,12 @@ export class Session {
         `ERR Can't execute '${entry.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
       ));
     }
+    // A monitor is flagged as a replica: it may not touch the keyspace (processCommand).
+    if (this.monitor && entry.touchesKeyspace) {
+      engine.commandStatsFor(entry.fullName).rejectedCalls++;
+      if (this.multi) this.multiError = true;
+      return countError(engine, REPLICA_KEYSPACE);
+    }
     if (this.multi) {
       if (cmd === 'exec' || cmd === 'discard' || cmd === 'quit' || cmd === 'reset') return this.call(entry, argv);
       if (cmd === 'multi') return MULTI_NESTED;
@@ -225,6 +241,9 @@ export class Session {
     // call in TIMING_SAMPLE is timed and counts for the others (an estimate, as the docs allow).
     const timed = (engine.stats.totalCommands & (TIMING_SAMPLE - 1)) === 0;
     const start = timed ? performance.now() : 0;
+    const monitored = engine.monitors.size > 0 && !entry.skipMonitor;
+    // EVAL and FCALL feed monitors before running, so the script's calls follow them (eval.c).
+    if (engine.monitors.size > 0 && FEEDS_BEFORE_RUN.has(entry.fullName)) feedMonitors(this, argv);
     let reply: Reply | BlockRequest;
     try {
       reply = entry.handler!(this, argv);
@@ -241,6 +260,8 @@ export class Session {
     engine.stats.totalCommands++;
     this.lastCommand = entry.fullName;
     this.lastCommandAt = engine.commandTime;
+    // call(): fed after the command ran, so SELECT shows its new db and EXEC follows its commands.
+    if (monitored && engine.monitors.size > 0) feedMonitors(this, argv);
     if (engine.dirty > dirtyBefore && !this.suppressPropagation && !this.muteEffects && !(reply instanceof BlockRequest)) {
       engine.propagate(dbBefore, this.propagateAs ?? argv);
     }
@@ -418,6 +439,7 @@ export class Session {
     this.patterns.clear();
     this.shardChannels.clear();
     this.engine.sessions.delete(this);
+    this.stopMonitor();
   }
 }
 
