@@ -83,7 +83,7 @@ export const META_COMMANDS: readonly MetaCommand[] = [
         });
         for (const c of shell.clients) {
           const s = c.session;
-          const state = c.pending ? `blocked (${c.pending.name})` : s.multi ? 'MULTI' : s.subscriptionCount ? 'subscribed' : 'idle';
+          const state = c.pending ? `blocked (${c.pending.name})` : s.multi ? 'MULTI' : s.subscriptionCount ? 'subscribed' : s.monitor ? 'monitoring' : 'idle';
           t.push([
             c === shell.current ? '*' : '',
             String(c.id),

@@ -227,6 +227,8 @@ export class Shell {
         (this.clients.length > 1 ? ', :client N switches' : ', :client new opens another client');
     } else if (c.session.subscriptionCount + c.session.shardChannels.size > 0) {
       status = `client ${c.id} is subscribed — messages appear as they arrive; Ctrl-C on an empty line unsubscribes`;
+    } else if (c.session.monitor) {
+      status = `client ${c.id} is monitoring — commands appear as they run; Ctrl-C on an empty line stops`;
     }
     this.store.dispatch({ type: 'status', status });
   }
@@ -459,7 +461,7 @@ export class Shell {
     }
   }
 
-  /** Ctrl-C: cancel a blocked command, leave subscribed mode, or drop the line. */
+  /** Ctrl-C: cancel a blocked command, leave subscribed or MONITOR mode, or drop the line. */
   interrupt(): void {
     const s = this.store.state;
     const c = this.current;
@@ -489,6 +491,12 @@ export class Shell {
         c.mute = false;
       }
       this.info('(unsubscribed)');
+      this.refresh();
+      return;
+    }
+    if (sess.monitor) {
+      sess.stopMonitor();
+      this.info('(monitor stopped)');
       this.refresh();
       return;
     }

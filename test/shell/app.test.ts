@@ -390,6 +390,33 @@ describe('shell: blocking commands and several clients', () => {
     expect(s.shell.current.session.subscriptionCount).toBe(0);
   });
 
+  it('MONITOR streams other clients\' commands under the monitoring client until Ctrl-C', async () => {
+    const s = await shell();
+    await s.run('MONITOR');
+    expect(s.output()).toBe('redscope> MONITOR\nOK');
+    expect(s.live()).toContain('client 1 is monitoring');
+    await s.run(':client new');
+    await s.run('SET "a b" 1');
+    await s.run('EVAL "return redis.call(\'get\', KEYS[1])" 1 "a b"');
+    const lines = s.output().split('\n').slice(-7);
+    expect(lines[0]).toBe('redscope@2> SET "a b" 1');
+    expect(lines[1]).toBe('OK');
+    expect(lines[2]).toMatch(/^\[client 1\] \d+\.\d{6} \[0 id:2\] "SET" "a b" "1"$/);
+    expect(lines[3]).toBe('redscope@2> EVAL "return redis.call(\'get\', KEYS[1])" 1 "a b"');
+    expect(lines.slice(4)).toEqual([
+      '"1"',
+      expect.stringMatching(/^\[client 1\] \d+\.\d{6} \[0 id:2\] "EVAL" "return redis.call\('get', KEYS\[1\]\)" "1" "a b"$/),
+      expect.stringMatching(/^\[client 1\] \d+\.\d{6} \[0 lua\] "get" "a b"$/),
+    ]);
+    await s.run(':client 1');
+    await s.press(KEY.ctrl('c'));
+    expect(s.output().endsWith('(monitor stopped)')).toBe(true);
+    expect(s.shell.current.session.monitor).toBe(false);
+    await s.run(':client 2');
+    await s.run('PING');
+    expect(s.output().endsWith('redscope@2> PING\nPONG')).toBe(true);
+  });
+
   it('pasted lines after a blocking command wait for it', async () => {
     const s = await shell();
     await s.press('BLPOP q 0.2\rPING\r');
