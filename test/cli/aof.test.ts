@@ -1,32 +1,11 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runAof } from './helpers.js';
 import { parseTimestampArg } from '../../src/cli/aof.js';
-import { CHECK_AOF, FIXTURES, realCheckAof, rng } from '../persistence/aof/oracle.js';
+import { caseDirs, CHECK_AOF, MANIFEST, MULTI_DIR, PLAIN_DIR, PREAMBLE_DIR, realCheckAof, rng, SINGLE, SINGLE_PREAMBLE } from '../persistence/aof/oracle.js';
 
-const SINGLE = path.join(FIXTURES, 'single.aof');
-const SINGLE_PREAMBLE = path.join(FIXTURES, 'single-preamble.aof');
-const PLAIN_DIR = path.join(FIXTURES, 'plain/appendonlydir');
-const PREAMBLE_DIR = path.join(FIXTURES, 'preamble/appendonlydir');
-const MULTI_DIR = path.join(FIXTURES, 'multi-incr/appendonlydir');
-const MANIFEST = 'appendonly.aof.manifest';
-
-let tmp: string;
-let n = 0;
-beforeAll(() => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'redscope-cli-aof-'));
-});
-afterAll(() => {
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
-
-function caseDir(): string {
-  const d = path.join(tmp, `c${n++}`);
-  fs.mkdirSync(d);
-  return d;
-}
+const { root, caseDir } = caseDirs('redscope-cli-aof-');
 
 /** Runs `redscope aof ARGS` in process with the given stdin and terminal flag. */
 const aof = runAof;
@@ -75,7 +54,7 @@ describe('redscope aof verify', () => {
   });
 
   it('cannot read: exit 2', async () => {
-    const r = await aof(['verify', path.join(tmp, 'nope.aof')]);
+    const r = await aof(['verify', path.join(root(), 'nope.aof')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^redscope: cannot read .*nope\.aof: no such file\n$/);
     const empty = caseDir();

@@ -1,33 +1,11 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkAof, formatAofReport, isAofPath, verifyAofPath, type AofVerifyReport } from '../../../src/persistence/aof/check.js';
-import { CHECK_AOF, FIXTURES, realCheckAof, rng, ROOT } from './oracle.js';
+import { caseDirs, CHECK_AOF, MANIFEST, MULTI_DIR, PLAIN_DIR, PREAMBLE_DIR, realCheckAof, rng, ROOT, SINGLE, SINGLE_PREAMBLE } from './oracle.js';
 
-const SINGLE = path.join(FIXTURES, 'single.aof');
-const SINGLE_PREAMBLE = path.join(FIXTURES, 'single-preamble.aof');
-const PLAIN_DIR = path.join(FIXTURES, 'plain/appendonlydir');
-const PREAMBLE_DIR = path.join(FIXTURES, 'preamble/appendonlydir');
-const MULTI_DIR = path.join(FIXTURES, 'multi-incr/appendonlydir');
-const MANIFEST = 'appendonly.aof.manifest';
-
-let tmp: string;
-let n = 0;
-beforeAll(() => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'redscope-aof-check-'));
-});
-afterAll(() => {
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
-
-/** A fresh directory for one case. */
-function caseDir(): string {
-  const d = path.join(tmp, `c${n++}`);
-  fs.mkdirSync(d);
-  return d;
-}
+const { caseDir } = caseDirs('redscope-aof-check-');
 
 function ourAnalyzed(r: AofVerifyReport) {
   return r.files.filter((f) => f.ok_up_to !== null && f.status !== 'timestamp-cut').map((f) => ({ size: f.size, ok_up_to: f.ok_up_to, ok_up_to_line: f.ok_up_to_line, diff: f.diff }));

@@ -1,10 +1,43 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const FIXTURES = path.join(ROOT, 'fixtures/aof');
+/** The fixture layouts (made by fixtures/aof's script with Debian's redis-server). */
+export const SINGLE = path.join(FIXTURES, 'single.aof');
+export const SINGLE_PREAMBLE = path.join(FIXTURES, 'single-preamble.aof');
+export const PLAIN_DIR = path.join(FIXTURES, 'plain/appendonlydir');
+export const PREAMBLE_DIR = path.join(FIXTURES, 'preamble/appendonlydir');
+export const MULTI_DIR = path.join(FIXTURES, 'multi-incr/appendonlydir');
+export const MANIFEST = 'appendonly.aof.manifest';
+
+/**
+ * A temporary directory for a test file, removed after it: `root()` is the directory,
+ * `caseDir()` a fresh subdirectory for one case (tests work on copies, never on fixtures).
+ */
+export function caseDirs(prefix: string): { root(): string; caseDir(): string } {
+  let tmp = '';
+  let n = 0;
+  beforeAll(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  });
+  afterAll(() => {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+  return {
+    root: () => tmp,
+    caseDir: () => {
+      const d = path.join(tmp, `c${n++}`);
+      fs.mkdirSync(d);
+      return d;
+    },
+  };
+}
+
 export const CHECK_AOF = ['/usr/bin/redis-check-aof', '/usr/local/bin/redis-check-aof'].find((p) => fs.existsSync(p)) ?? null;
 
 export interface Analyzed {

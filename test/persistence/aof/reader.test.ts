@@ -5,10 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { CorruptError, TruncatedError } from '../../../src/persistence/io/errors.js';
 import { checkAof } from '../../../src/persistence/aof/check.js';
 import { AofReader, readAofFile, type AofAnnotation, type AofCommand } from '../../../src/persistence/aof/reader.js';
-import { FIXTURES, rng } from './oracle.js';
+import { rng, SINGLE, SINGLE_PREAMBLE } from './oracle.js';
 
-const SINGLE = path.join(FIXTURES, 'single.aof');
-const SINGLE_PREAMBLE = path.join(FIXTURES, 'single-preamble.aof');
 
 function parse(chunks: Buffer[], baseOffset = 0) {
   const cmds: AofCommand[] = [];
