@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Differential } from '../helpers/differential.js';
 import type { Bytes } from '../../src/engine/bytes.js';
+import { rng } from '../helpers/rng.js';
 
 let d: Differential;
 beforeAll(async () => {
@@ -279,16 +280,6 @@ describe('keyspace notifications', () => {
   });
 });
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('randomised comparisons', () => {
   it('PFADD / PFMERGE / PFCOUNT sequences keep the same bytes', async () => {

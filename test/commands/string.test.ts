@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Differential } from '../helpers/differential.js';
 import type { Bytes } from '../../src/engine/bytes.js';
 import { StringObject } from '../../src/engine/types/string.js';
+import { rng } from '../helpers/rng.js';
 
 let d: Differential;
 beforeAll(async () => {
@@ -641,17 +642,6 @@ describe('StringObject', () => {
   });
 });
 
-/** Deterministic PRNG (mulberry32) so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('randomised comparisons', () => {
   it('INCRBYFLOAT over random decimal, exponent and hex increments', async () => {
