@@ -12,6 +12,27 @@ function fail(reason: string, base: number, pos: number, what: string): never {
   throw new CorruptError(reason, base + pos, what);
 }
 
+/**
+ * Checks the backlen after a listpack entry that spans [start, p): the entry's encoded size
+ * (encoding + data), 7 bits per byte, stored reversed. Returns the offset past it.
+ */
+export function checkLpBacklen(blob: Buffer, start: number, p: number, end: number, base: number, what: string): number {
+  const entryLen = p - start;
+  const backlenSize = lpBacklenSize(entryLen);
+  if (p + backlenSize > end) fail('listpack entry backlen runs past the end', base, p, what);
+  let decoded = 0;
+  let shift = 0;
+  for (let i = backlenSize - 1; i >= 0; i--) {
+    const byte = blob[p + i]!;
+    decoded |= (byte & 0x7f) * 2 ** shift;
+    shift += 7;
+    const cont = (byte & 0x80) !== 0;
+    if (cont !== (i > 0)) fail('listpack entry backlen is malformed', base, p, what);
+  }
+  if (decoded !== entryLen) fail(`listpack entry backlen ${decoded} does not match its size ${entryLen}`, base, p, what);
+  return p + backlenSize;
+}
+
 const ZIP_END = 0xff;
 const ZIP_BIG_PREVLEN = 0xfe;
 
@@ -175,21 +196,7 @@ export function decodeListpack(blob: Buffer, base: number, what = 'listpack'): s
           fail(`listpack entry has an invalid encoding byte 0x${b.toString(16)}`, base, p, what);
       }
     }
-    // backlen: the entry's encoded size (encoding + data), 7 bits per byte, stored reversed.
-    const entryLen = p - start;
-    const backlenSize = lpBacklenSize(entryLen);
-    if (p + backlenSize > end) fail('listpack entry backlen runs past the end', base, p, what);
-    let decoded = 0;
-    let shift = 0;
-    for (let i = backlenSize - 1; i >= 0; i--) {
-      const byte = blob[p + i]!;
-      decoded |= (byte & 0x7f) * 2 ** shift;
-      shift += 7;
-      const cont = (byte & 0x80) !== 0;
-      if (cont !== (i > 0)) fail('listpack entry backlen is malformed', base, p, what);
-    }
-    if (decoded !== entryLen) fail(`listpack entry backlen ${decoded} does not match its size ${entryLen}`, base, p, what);
-    p += backlenSize;
+    p = checkLpBacklen(blob, start, p, end, base, what);
     out.push(value);
   }
   if (p !== end) fail('listpack entries do not end at the terminator', base, p, what);

@@ -5,9 +5,8 @@ import { CorruptError, FormatError, NeedMoreData, TruncatedError } from '../io/e
 import * as C from './constants.js';
 import { crc64OfFileInWorker } from './crc-worker.js';
 import { Crc64 } from './crc64.js';
-import { lpBacklenSize } from '../../datastruct/listpack.js';
 import { lzfDecompress } from './lzf.js';
-import { decodeIntset, decodeListpack, decodeZiplist, decodeZipmap } from './packed.js';
+import { checkLpBacklen, decodeIntset, decodeListpack, decodeZiplist, decodeZipmap } from './packed.js';
 import type { RdbKeyInfo, RdbVisitor, StreamGroup, StreamId, StreamMeta } from './types.js';
 
 /** Where the parser is between units. */
@@ -1360,21 +1359,7 @@ function listpackShapes(
           lpFail(`listpack entry has an invalid encoding byte 0x${b.toString(16)}`, base, p, what);
       }
     }
-    // backlen: the entry's encoded size (encoding + data), 7 bits per byte, stored reversed.
-    const entryLen = p - start;
-    const backlenSize = lpBacklenSize(entryLen);
-    if (p + backlenSize > end) lpFail('listpack entry backlen runs past the end', base, p, what);
-    let decoded = 0;
-    let shift = 0;
-    for (let i = backlenSize - 1; i >= 0; i--) {
-      const byte = blob[p + i]!;
-      decoded |= (byte & 0x7f) * 2 ** shift;
-      shift += 7;
-      const cont = (byte & 0x80) !== 0;
-      if (cont !== (i > 0)) lpFail('listpack entry backlen is malformed', base, p, what);
-    }
-    if (decoded !== entryLen) lpFail(`listpack entry backlen ${decoded} does not match its size ${entryLen}`, base, p, what);
-    p += backlenSize;
+    p = checkLpBacklen(blob, start, p, end, base, what);
     k++;
   }
   if (p !== end) lpFail('listpack entries do not end at the terminator', base, p, what);
