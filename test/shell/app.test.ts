@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
+import chalk from 'chalk';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startRealRedis } from '../../src/testing/real-redis.js';
 import { historyPath } from '../../src/shell/history.js';
@@ -467,28 +468,18 @@ describe('shell: meta-commands', () => {
 
 describe('shell: colour', () => {
   it("the shell's own errors are red, plain with color off (NO_COLOR / --no-color); the cursor stays", async () => {
-    const { default: chalk } = await import('chalk');
-    const { render } = await import('ink-testing-library');
-    const { createElement } = await import('react');
-    const { App } = await import('../../src/shell/App.js');
-    const { Shell } = await import('../../src/shell/shell.js');
-    const { Engine } = await import('../../src/engine/engine.js');
     const level = chalk.level;
     chalk.level = 1;
     try {
       for (const color of [true, false]) {
-        const engine = new Engine({ timers: false });
-        const sh = new Shell({ historyFile: null, version: 'redscope test', engine });
-        const r = render(createElement(App, { shell: sh, color }));
-        await tick();
-        r.stdin.write(':nosuch\r');
-        await tick(40);
-        const frame = r.frames.join('\n');
-        expect(frame).toContain("unknown shell command ':nosuch' (see :help)");
-        expect(frame.includes('\x1b[31m')).toBe(color);
-        expect(r.lastFrame()).toContain('\x1b[7m'); // the inverse cursor cell
-        r.unmount();
-        engine.close();
+        const s = await shell({}, { color });
+        await s.run(':nosuch');
+        const frames = s.styledFrames();
+        expect(s.output()).toContain("unknown shell command ':nosuch' (see :help)");
+        expect(frames.includes('\x1b[31m')).toBe(color);
+        expect(frames).toContain('\x1b[7m'); // the inverse cursor cell
+        s.unmount();
+        t = null;
       }
     } finally {
       chalk.level = level;

@@ -2,7 +2,7 @@ import { stripVTControlCharacters } from 'node:util';
 import { createElement } from 'react';
 import { render } from 'ink-testing-library';
 import { Engine } from '../../src/engine/engine.js';
-import { App } from '../../src/shell/App.js';
+import { App, type AppProps } from '../../src/shell/App.js';
 import { Shell, type ShellOptions } from '../../src/shell/shell.js';
 
 /** Keys as a terminal sends them. */
@@ -38,6 +38,8 @@ export interface TestShell {
   live(): string;
   /** Output lines printed since the shell started (no live area). */
   output(): string;
+  /** Every frame written so far, styles (escape sequences) kept. */
+  styledFrames(): string;
   unmount(): void;
 }
 
@@ -50,10 +52,10 @@ function clean(s: string): string {
 }
 
 /** Renders the shell on a fresh engine (no timers, no history file) with ink-testing-library. */
-export async function startShell(opts: Partial<ShellOptions> = {}): Promise<TestShell> {
+export async function startShell(opts: Partial<ShellOptions> = {}, app: Omit<AppProps, 'shell'> = {}): Promise<TestShell> {
   const engine = opts.engine ?? new Engine({ timers: false });
   const shell = new Shell({ historyFile: null, version: 'redscope test', ...opts, engine });
-  const r = render(createElement(App, { shell }));
+  const r = render(createElement(App, { shell, ...app }));
   await tick();
   const press = async (...chunks: string[]) => {
     for (const c of chunks) {
@@ -75,6 +77,7 @@ export async function startShell(opts: Partial<ShellOptions> = {}): Promise<Test
       return all.startsWith(out) ? all.slice(out.length).replace(/^\n/, '') : all;
     },
     output: () => clean(shell.store.state.output.map((o) => o.text).join('\n')),
+    styledFrames: () => r.frames.join('\n'),
     unmount: () => {
       r.unmount();
       r.cleanup();
