@@ -5,6 +5,8 @@ import { ErrorReply, MapReply, OK, EMPTY_ARRAY, type Reply } from '../engine/rep
 import { parseScanArgs, parseScanCursor, INVALID_CURSOR } from '../engine/scan.js';
 import type { Session } from '../engine/session.js';
 import { globMatch } from '../engine/glob.js';
+import { expireFieldsIfNeeded } from '../engine/hash-expire.js';
+import { parseLong } from '../engine/number.js';
 import { HashObject } from '../engine/types/hash.js';
 import { nthOf } from '../engine/types/set.js';
 import type { HandlerMap } from './table.js';
@@ -191,16 +193,27 @@ export function formatLongDoubleHuman(x: LongDouble): string {
 
 type LookupResult = HashObject | undefined | ErrorReply;
 
+/** Fields past their TTL are gone before a command sees the hash (undefined: so is the key). */
+function live(ctx: Session, key: Bytes, h: HashObject): HashObject | undefined {
+  return h.ttls === null || expireFieldsIfNeeded(ctx.db, key, h) ? h : undefined;
+}
+
 function lookupRead(ctx: Session, key: Bytes): LookupResult {
   const o = ctx.db.lookupRead(key);
   if (o === undefined) return undefined;
-  return o.type === 'hash' ? (o as HashObject) : WRONGTYPE;
+  return o.type === 'hash' ? live(ctx, key, o as HashObject) : WRONGTYPE;
+}
+
+function lookupWrite(ctx: Session, key: Bytes): LookupResult {
+  const o = ctx.db.lookupWrite(key);
+  if (o === undefined) return undefined;
+  return o.type === 'hash' ? live(ctx, key, o as HashObject) : WRONGTYPE;
 }
 
 /** hashTypeLookupWriteOrCreate. */
 function lookupWriteOrCreate(ctx: Session, key: Bytes): HashObject | ErrorReply {
-  const o = ctx.db.lookupWrite(key);
-  if (o !== undefined) return o.type === 'hash' ? (o as HashObject) : WRONGTYPE;
+  const o = lookupWrite(ctx, key);
+  if (o !== undefined) return o;
   const h = new HashObject('listpack');
   ctx.db.add(key, h);
   return h;
@@ -256,10 +269,9 @@ function hmget(ctx: Session, argv: Bytes[]): Reply {
 
 function hdel(ctx: Session, argv: Bytes[]): Reply {
   const key = argv[1]!;
-  const o = ctx.db.lookupWrite(key);
-  if (o === undefined) return 0;
-  if (o.type !== 'hash') return WRONGTYPE;
-  const h = o as HashObject;
+  const h = lookupWrite(ctx, key);
+  if (h === undefined) return 0;
+  if (h instanceof ErrorReply) return h;
   let deleted = 0;
   let keyRemoved = false;
   for (let i = 2; i < argv.length; i++) {
@@ -347,7 +359,7 @@ function hincrby(ctx: Session, argv: Bytes[]): Reply {
     return OVERFLOW;
   }
   value += incr;
-  h.set(field, value.toString(), ctx.engine.config);
+  h.set(field, value.toString(), ctx.engine.config, true);
   modified(ctx, key, 'hincrby');
   return intReply(value);
 }
@@ -370,10 +382,17 @@ function hincrbyfloat(ctx: Session, argv: Bytes[]): Reply {
   const sum = addLongDouble(value, incr);
   if (!isFiniteLongDouble(sum)) return RESULT_NAN_OR_INF;
   const text = formatLongDoubleHuman(sum);
-  h.set(field, text, ctx.engine.config);
+  h.set(field, text, ctx.engine.config, true);
   modified(ctx, key, 'hincrbyfloat');
-  // Always propagated as HSET with the final value (float formatting must not drift).
-  ctx.replaceArgv(['HSET', key, field, text]);
+  // Always propagated as HSET with the final value (float formatting must not drift). HSET
+  // clears a field TTL, which HINCRBYFLOAT keeps: the TTL follows as an absolute time.
+  const ttl = h.ttlOf(field);
+  if (ttl === undefined) ctx.replaceArgv(['HSET', key, field, text]);
+  else {
+    ctx.alsoPropagate(['HSET', key, field, text]);
+    ctx.alsoPropagate(['HPEXPIREAT', key, String(ttl), 'FIELDS', '1', field]);
+    ctx.preventPropagation();
+  }
   return text;
 }
 
@@ -447,8 +466,8 @@ function hrandfieldWithCount(ctx: Session, key: Bytes, l: number, withValues: bo
   };
   // CASE 1: negative count (repeats allowed) or a single element: independent picks.
   if (!uniq || count === 1) {
-    if (h.encoding === 'listpack') {
-      const entries = [...h.lp!];
+    if (h.lp !== null) {
+      const entries = [...h.lp];
       for (let i = 0; i < count; i++) {
         const e = entries[Math.floor(Math.random() * entries.length)]!;
         emit(e[0], e[1]);
@@ -467,8 +486,8 @@ function hrandfieldWithCount(ctx: Session, key: Bytes, l: number, withValues: bo
     return out;
   }
   // CASE 2.5 (listpack): unique picks in listpack order. CASE 3/4 (hashtable): unique picks.
-  if (h.encoding === 'listpack') {
-    const entries = [...h.lp!];
+  if (h.lp !== null) {
+    const entries = [...h.lp];
     for (const i of randomDistinctSorted(size, count)) emit(entries[i]![0], entries[i]![1]);
     return out;
   }
@@ -484,6 +503,143 @@ function hrandfieldWithCount(ctx: Session, key: Bytes, l: number, withValues: bo
   return out;
 }
 
+// ---------------------------------------------------------------------------------------
+// Hash field TTLs (Redis 7.4: HEXPIRE family, HTTL family, HPERSIST)
+
+/** EB_EXPIRE_TIME_MAX >> 2 (HFE_MAX_ABS_TIME_MSEC): the latest absolute field expiry. */
+const HFE_MAX_ABS_TIME_MSEC = Math.floor((2 ** 48 - 1) / 4);
+const FIELDS_MISSING = new ErrorReply('ERR Mandatory argument FIELDS is missing or not at the right position');
+const NUMFIELDS_MISMATCH = new ErrorReply('ERR The `numfields` parameter must match the number of arguments');
+const NUMFIELDS_NOT_POSITIVE_EXPIRE = new ErrorReply('ERR Parameter `numFields` should be greater than 0');
+const NUMFIELDS_NOT_POSITIVE = new ErrorReply('ERR Number of fields must be a positive integer');
+const EXPIRE_NEGATIVE = new ErrorReply('ERR invalid expire time, must be >= 0');
+const invalidExpireTime = (cmd: string) => new ErrorReply(`ERR invalid expire time in '${cmd}' command`);
+
+/** Per-field replies (HSETEX_* / HFE_GET_* / HFE_PERSIST_*). */
+const NO_FIELD = -2;
+const NO_TTL = -1;
+const CONDITION_NOT_MET = 0;
+const DONE = 1;
+const DELETED = 2;
+
+type FieldCondition = 'nx' | 'xx' | 'gt' | 'lt' | null;
+
+/** `FIELDS numfields field…` starting at argv[at]; the fields, or the error Redis replies. */
+function parseFields(argv: Bytes[], at: number, notPositive: ErrorReply): Bytes[] | ErrorReply {
+  if (argv[at]?.toLowerCase() !== 'fields') return FIELDS_MISSING;
+  const n = parseLong(argv[at + 1] ?? '');
+  if (n === null || n < 1) return notPositive;
+  if (n !== argv.length - at - 2) return NUMFIELDS_MISMATCH;
+  return argv.slice(at + 2);
+}
+
+/**
+ * hexpireGenericCommand: `basetime` is the command time for relative forms, 0 for *AT.
+ * Propagated as HPEXPIREAT with an absolute ms time and only the fields it set; a field whose
+ * time is already past is deleted and propagated as HDEL.
+ */
+function hexpireGeneric(ctx: Session, argv: Bytes[], basetime: number, seconds: boolean): Reply {
+  const key = argv[1]!;
+  const h = lookupWrite(ctx, key);
+  if (h instanceof ErrorReply) return h;
+  let expire = parseLong(argv[2]!);
+  if (expire === null) return NOT_INTEGER;
+  if (expire < 0) return EXPIRE_NEGATIVE;
+  const cmd = argv[0]!.toLowerCase();
+  if (seconds) {
+    if (expire > Math.floor(HFE_MAX_ABS_TIME_MSEC / 1000)) return invalidExpireTime(cmd);
+    expire *= 1000;
+  }
+  if (expire > HFE_MAX_ABS_TIME_MSEC - basetime) return invalidExpireTime(cmd);
+  expire += basetime;
+  let fieldsAt = 3;
+  let cond: FieldCondition = null;
+  const opt = argv[3]!.toLowerCase();
+  if (opt === 'nx' || opt === 'xx' || opt === 'gt' || opt === 'lt') {
+    cond = opt;
+    fieldsAt++;
+  }
+  const fields = parseFields(argv, fieldsAt, NUMFIELDS_NOT_POSITIVE_EXPIRE);
+  if (fields instanceof ErrorReply) return fields;
+  if (h === undefined) return fields.map(() => NO_FIELD);
+  h.enableTtls();
+  const replies: number[] = [];
+  const set: Bytes[] = [];
+  let deleted = 0;
+  for (const f of fields) {
+    replies.push(setFieldExpire(ctx, key, h, f, expire, cond));
+    if (replies[replies.length - 1] === DONE) set.push(f);
+    else if (replies[replies.length - 1] === DELETED) deleted++;
+  }
+  if (set.length + deleted > 0) {
+    modified(ctx, key, deleted ? 'hdel' : 'hexpire', set.length + deleted);
+    if (set.length) ctx.db.hfeKeys.add(key);
+  }
+  if (h.size === 0) {
+    ctx.db.delete(key);
+    ctx.engine.notifyKeyspaceEvent('g', 'del', key, ctx.dbIndex);
+  }
+  if (set.length === 0) ctx.preventPropagation();
+  else ctx.replaceArgv(['HPEXPIREAT', key, String(expire), ...(cond ? [argv[3]!] : []), 'FIELDS', String(set.length), ...set]);
+  return replies;
+}
+
+/** hashTypeSetEx for one field. */
+function setFieldExpire(ctx: Session, key: Bytes, h: HashObject, f: Bytes, expire: number, cond: FieldCondition): number {
+  if (!h.has(f)) return NO_FIELD;
+  const prev = h.ttlOf(f);
+  if (cond !== null) {
+    // A field without a TTL counts as never expiring (EB_EXPIRE_TIME_INVALID is above any time).
+    const before = prev ?? Infinity;
+    if (
+      (cond === 'nx' && prev !== undefined) ||
+      (cond === 'xx' && prev === undefined) ||
+      (cond === 'gt' && expire <= before) ||
+      (cond === 'lt' && expire >= before)
+    ) {
+      return CONDITION_NOT_MET;
+    }
+  }
+  if (ctx.engine.alreadyExpired(expire)) {
+    ctx.alsoPropagate(['HDEL', key, f]);
+    h.delete(f);
+    return DELETED;
+  }
+  h.setTtl(f, expire);
+  return DONE;
+}
+
+/** httlGenericCommand: remaining TTL (basetime = now) or absolute expiry (basetime 0). */
+function httlGeneric(ctx: Session, argv: Bytes[], basetime: number, seconds: boolean): Reply {
+  const h = lookupRead(ctx, argv[1]!);
+  if (h instanceof ErrorReply) return h;
+  const fields = parseFields(argv, 2, NUMFIELDS_NOT_POSITIVE);
+  if (fields instanceof ErrorReply) return fields;
+  return fields.map((f) => {
+    if (h === undefined || !h.has(f)) return NO_FIELD;
+    const t = h.ttlOf(f);
+    if (t === undefined) return NO_TTL;
+    return seconds ? Math.floor((t + 999 - basetime) / 1000) : t - basetime;
+  });
+}
+
+function hpersist(ctx: Session, argv: Bytes[]): Reply {
+  const key = argv[1]!;
+  const h = lookupWrite(ctx, key);
+  if (h instanceof ErrorReply) return h;
+  const fields = parseFields(argv, 2, NUMFIELDS_NOT_POSITIVE);
+  if (fields instanceof ErrorReply) return fields;
+  let changed = false;
+  const replies = fields.map((f) => {
+    if (h === undefined || !h.has(f)) return NO_FIELD;
+    if (!h.persist(f)) return NO_TTL;
+    changed = true;
+    return DONE;
+  });
+  if (changed) modified(ctx, key, 'hpersist');
+  return replies;
+}
+
 const EMPTY_SCAN: Reply = ['0', EMPTY_ARRAY];
 
 function hscan(ctx: Session, argv: Bytes[]): Reply {
@@ -495,8 +651,8 @@ function hscan(ctx: Session, argv: Bytes[]): Reply {
   if (opts instanceof ErrorReply) return opts;
   const out: Bytes[] = [];
   const pat = opts.match;
-  if (h.encoding === 'listpack') {
-    for (const [f, v] of h.lp!) {
+  if (h.lp !== null) {
+    for (const [f, v] of h.lp) {
       if (pat === null || globMatch(pat, f)) out.push(f, v);
     }
     return ['0', out];
@@ -528,4 +684,13 @@ export const hashCommands: HandlerMap = {
   hincrbyfloat,
   hrandfield,
   hscan,
+  hexpire: (ctx, argv) => hexpireGeneric(ctx, argv, ctx.now, true),
+  hpexpire: (ctx, argv) => hexpireGeneric(ctx, argv, ctx.now, false),
+  hexpireat: (ctx, argv) => hexpireGeneric(ctx, argv, 0, true),
+  hpexpireat: (ctx, argv) => hexpireGeneric(ctx, argv, 0, false),
+  httl: (ctx, argv) => httlGeneric(ctx, argv, ctx.now, true),
+  hpttl: (ctx, argv) => httlGeneric(ctx, argv, ctx.now, false),
+  hexpiretime: (ctx, argv) => httlGeneric(ctx, argv, 0, true),
+  hpexpiretime: (ctx, argv) => httlGeneric(ctx, argv, 0, false),
+  hpersist,
 };

@@ -3,6 +3,7 @@ import { BUSYKEY, NOT_INTEGER, SYNTAX_ERROR } from '../engine/errors.js';
 import { parseLong } from '../engine/number.js';
 import { ErrorReply, OK } from '../engine/reply.js';
 import type { Session } from '../engine/session.js';
+import { hasFieldTtls } from '../engine/hash-expire.js';
 import { lfuTimeInMinutes, lruClock, LRU_CLOCK_MAX } from '../engine/evict.js';
 import { FormatError } from '../persistence/io/errors.js';
 import { Crc64 } from '../persistence/rdb/crc64.js';
@@ -12,8 +13,13 @@ import { collectKeys, type CollectedKey } from '../persistence/rdb/value.js';
 import { RdbWriter } from '../persistence/rdb/writer.js';
 import type { HandlerMap } from './table.js';
 
-/** The RDB version a Redis 7.2 DUMP writes and the newest its RESTORE accepts. */
+/** The RDB version a Redis 7.2 DUMP writes. */
 export const DUMP_RDB_VERSION = 11;
+/**
+ * The newest payload RESTORE accepts: 12, Redis 7.4's, the only one that holds hash field
+ * TTLs; DUMP writes it for such a hash alone, so every other payload still loads in 7.2.
+ */
+export const RESTORE_MAX_RDB_VERSION = 12;
 
 const BAD_PAYLOAD = new ErrorReply('ERR DUMP payload version or checksum are wrong');
 const BAD_FORMAT = new ErrorReply('ERR Bad data format');
@@ -25,7 +31,7 @@ const INVALID_FREQ = new ErrorReply('ERR Invalid FREQ value, must be >= 0 and <=
 function verifyPayload(p: Buffer): boolean {
   if (p.length < 10) return false;
   const version = p.readUInt16LE(p.length - 10);
-  if (version > DUMP_RDB_VERSION) return false;
+  if (version > RESTORE_MAX_RDB_VERSION) return false;
   const crc = new Crc64().update(p, 0, p.length - 8);
   return crc.bytes().equals(p.subarray(p.length - 8));
 }
@@ -33,8 +39,9 @@ function verifyPayload(p: Buffer): boolean {
 /** Decodes a payload's value with the RDB reader, framed as a one-key file. */
 function decodePayload(p: Buffer): CollectedKey | null {
   const body = p.subarray(0, p.length - 10);
+  const version = p.readUInt16LE(p.length - 10);
   const file = Buffer.concat([
-    Buffer.from(`REDIS${String(DUMP_RDB_VERSION).padStart(4, '0')}`, 'latin1'),
+    Buffer.from(`REDIS${String(Math.max(version, 1)).padStart(4, '0')}`, 'latin1'),
     body.subarray(0, 1), // type
     Buffer.from([0]), // empty key name
     body.subarray(1),
@@ -54,7 +61,8 @@ function decodePayload(p: Buffer): CollectedKey | null {
 function dump(ctx: Session, argv: Bytes[]) {
   const o = ctx.db.lookupRead(argv[1]!);
   if (!o) return null;
-  const payload = RdbWriter.dumpPayload(objectToValue(o), { version: DUMP_RDB_VERSION, compression: true });
+  const version = hasFieldTtls(o) ? RESTORE_MAX_RDB_VERSION : DUMP_RDB_VERSION;
+  const payload = RdbWriter.dumpPayload(objectToValue(o), { version, compression: true });
   return payload.toString('latin1');
 }
 
@@ -92,7 +100,7 @@ function restore(ctx: Session, argv: Bytes[]) {
   if (!verifyPayload(payload)) return BAD_PAYLOAD;
   const decoded = decodePayload(payload);
   if (!decoded) return BAD_FORMAT;
-  const obj = valueToObject(decoded.value, decoded.info.rdbType, ctx.engine.config);
+  const obj = valueToObject(decoded.value, decoded.info.rdbType, ctx.engine.config, ctx.engine.commandTime);
   if (!obj) return BAD_FORMAT;
   const existed = db.lookupWrite(key) !== undefined;
   if (ttl && !absttl) ttl += ctx.now;

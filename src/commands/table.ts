@@ -3,6 +3,7 @@ import type { Reply } from '../engine/reply.js';
 import type { BlockRequest, Session } from '../engine/session.js';
 import type { CommandSpec } from './spec.js';
 import { COMMAND_SPECS } from './table.generated.js';
+import { REDIS_74_HASH_FIELD_TTL_SPECS } from './table.redis74.js';
 import { ALL_HANDLERS } from './index.js';
 
 /**
@@ -33,6 +34,11 @@ export interface CommandEntry {
   touchesKeyspace: boolean;
 }
 
+/** Redis 7.2's table (generated from 7.0.15 plus the 7.2 changes) and 7.4's hash field TTL commands. */
+export const STANDARD_SPECS: CommandSpec[] = [...COMMAND_SPECS, ...REDIS_74_HASH_FIELD_TTL_SPECS].sort((a, b) =>
+  a.name < b.name ? -1 : 1,
+);
+
 /** The command table: spec data joined with handlers. Dispatch, COMMAND and the shell read it. */
 export class CommandTable {
   readonly entries = new Map<string, CommandEntry>();
@@ -43,7 +49,7 @@ export class CommandTable {
 
   private static cached: CommandTable | null = null;
   static standard(): CommandTable {
-    return (CommandTable.cached ??= new CommandTable(COMMAND_SPECS, ALL_HANDLERS));
+    return (CommandTable.cached ??= new CommandTable(STANDARD_SPECS, ALL_HANDLERS));
   }
 
   /** A top-level command by lower-case name. */

@@ -2,6 +2,7 @@ import type { Bytes } from './bytes.js';
 import type { Engine } from './engine.js';
 import type { RedisObject } from './object.js';
 import type { Session } from './session.js';
+import { hasFieldTtls } from './hash-expire.js';
 
 /**
  * One logical database (Redis's db.c): the keyspace dict, the expires dict, the keys that
@@ -17,6 +18,11 @@ export class Db {
   readonly blockingKeys = new Map<Bytes, Session[]>();
   /** Cursor of the active expire cycle over `expires` (insertion order). */
   expiresCursor: Iterator<[Bytes, number]> | null = null;
+  /**
+   * Keys that held a hash with field TTLs when stored (Redis 7.4's db->hexpires): what the
+   * active field expiry visits. May name keys since renamed or deleted; the cycle drops those.
+   */
+  hfeKeys = new Set<Bytes>();
 
   constructor(
     readonly engine: Engine,
@@ -94,6 +100,7 @@ export class Db {
   add(key: Bytes, value: RedisObject): void {
     this.engine.initObjectClock(value);
     this.dict.set(key, value);
+    if (value.type === 'hash' && hasFieldTtls(value)) this.hfeKeys.add(key);
     this.engine.notifyKeyspaceEvent('n', 'new', key, this.id);
     if (this.blockingKeys.size !== 0 && this.blockingKeys.has(key)) this.engine.signalKeyAsReady(this, key);
   }
@@ -107,6 +114,7 @@ export class Db {
     if (exists) {
       this.engine.initObjectClock(value);
       this.dict.set(key, value);
+      if (value.type === 'hash' && hasFieldTtls(value)) this.hfeKeys.add(key);
       if (!keepTtl) this.expires.delete(key);
       if (this.blockingKeys.size !== 0 && this.blockingKeys.has(key)) this.engine.signalKeyAsReady(this, key);
     } else {
@@ -119,6 +127,7 @@ export class Db {
   overwrite(key: Bytes, value: RedisObject): void {
     this.engine.initObjectClock(value);
     this.dict.set(key, value);
+    if (value.type === 'hash' && hasFieldTtls(value)) this.hfeKeys.add(key);
   }
 
   /** dbDelete: true if the key existed. Does not signal; callers do. */
@@ -168,6 +177,7 @@ export class Db {
     [this.dict, other.dict] = [other.dict, this.dict];
     [this.expires, other.expires] = [other.expires, this.expires];
     [this.expiresCursor, other.expiresCursor] = [other.expiresCursor, this.expiresCursor];
+    [this.hfeKeys, other.hfeKeys] = [other.hfeKeys, this.hfeKeys];
   }
 
   /** Removes everything; returns how many keys there were. */
@@ -177,6 +187,7 @@ export class Db {
     this.dict.clear();
     this.expires.clear();
     this.expiresCursor = null;
+    this.hfeKeys.clear();
     return n;
   }
 

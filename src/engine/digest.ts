@@ -18,7 +18,7 @@ export type DigestCompat = '7.0' | '7.2';
 /** The read APIs each value type provides (see the type modules); structural to stay decoupled. */
 interface ListLike { items(): Iterable<Bytes> }
 interface SetLike { members(): Iterable<Bytes> }
-interface HashLike { entries(): Iterable<[Bytes, Bytes]> }
+interface HashLike { entries(): Iterable<[Bytes, Bytes]>; ttls?: ReadonlyMap<Bytes, number> | null }
 interface ZSetLike { entries(): Iterable<[Bytes, number]> }
 interface StreamLike { entries(): Iterable<{ ms: bigint; seq: bigint; fields: Bytes[] }> }
 interface StringLike { value: Bytes }
@@ -28,6 +28,8 @@ const TYPE_CODE: Record<string, number> = { string: 0, list: 1, set: 2, zset: 3,
 
 const ZERO = Buffer.alloc(20);
 const EXPIRE_MARK = Buffer.from('!!expire!!', 'latin1');
+/** Redis 7.4 marks a hash field that has a TTL (presence only, not the time). */
+const HEXPIRE_MARK = Buffer.from('!!hexpire!!', 'latin1');
 
 // crypto.hash (Node ≥ 20.12) is a one-shot digest, about a third cheaper than createHash.
 const oneShot = (crypto as unknown as { hash?: (alg: string, data: Buffer, enc: 'buffer') => Buffer }).hash;
@@ -85,10 +87,12 @@ export function xorObjectDigest(digest: Buffer, o: RedisObject, hasExpire: boole
     }
     case 'hash': {
       const ele = Buffer.alloc(20);
+      const ttls = (o as unknown as HashLike).ttls;
       for (const [field, value] of (o as unknown as HashLike).entries()) {
         ele.fill(0);
         mixDigest(ele, field);
         mixDigest(ele, value);
+        if (ttls && ttls.has(field)) xorDigest(ele, HEXPIRE_MARK);
         xorDigest(digest, ele);
       }
       break;

@@ -6,6 +6,7 @@ import { Session } from './session.js';
 import { CommandTable } from '../commands/table.js';
 import { initObjectClock, touchObjectClock } from './evict.js';
 import { ActiveExpireState, activeExpireCycle } from './expire.js';
+import { activeExpireHashFields } from './hash-expire.js';
 import { notifyKeyspaceEvent } from './notify.js';
 import { PubSub } from './pubsub.js';
 import { ScanCursors } from './scan.js';
@@ -149,6 +150,7 @@ export class Engine {
     if (this.callDepth !== 0) return;
     this.commandTime = this.clock();
     activeExpireCycle(this);
+    if (this.activeExpire.enabled) activeExpireHashFields(this.dbs, this.commandTime);
     this.flushPropagation();
   }
 

@@ -30,6 +30,8 @@ export const MEMORY_TARGETS: readonly MemoryTarget[] = ['6.2', '7.0', '7.2', '7.
 
 /** sizeof(robj) */
 export const ROBJ_SIZE = 16;
+/** sizeof(listpackEx) in Redis 7.4: ExpireMeta (16), key, lp. */
+export const LISTPACK_EX_SIZE = 32;
 /** sizeof(dictEntry): key, value union, next. */
 export const DICT_ENTRY_SIZE = 24;
 /** sizeof(dict) (7.x: type, two tables, two used counters, rehashidx, pause/exp fields). */

@@ -7,10 +7,11 @@ import type { StreamNodeLimits, StreamObject } from '../engine/types/stream.js';
 import { EMBSTR_SIZE_LIMIT, type StringObject } from '../engine/types/string.js';
 import type { ZSetObject } from '../engine/types/zset.js';
 import { intsetValueWidth } from '../datastruct/intset.js';
-import { LP_EMPTY_BYTES, lpEntrySize } from '../datastruct/listpack.js';
+import { LP_EMPTY_BYTES, lpEntrySize, lpIntEntrySize } from '../datastruct/listpack.js';
 import {
   DICT_ENTRY_SIZE,
   extrapolate,
+  LISTPACK_EX_SIZE,
   QUICKLIST_SIZE,
   ROBJ_SIZE,
   sdsHeaderSize,
@@ -176,16 +177,24 @@ function zsetUsage(m: SizeModel, z: ZSetObject, samples: number): number {
   return extrapolate(base, elesize, taken, n);
 }
 
-function* hashElementSizes(m: SizeModel, entries: Iterable<[Bytes, Bytes]>): Generator<number> {
-  for (const [f, v] of entries) yield DICT_ENTRY_SIZE + m.sds(f.length) + m.sds(v.length);
+function* hashElementSizes(m: SizeModel, h: HashObject): Generator<number> {
+  const ttls = h.ttls;
+  for (const [f, v] of h.entries()) {
+    // 7.4: a field with a TTL is an mstr with a 16-byte ExpireMeta before its header.
+    const field = ttls !== null && ttls.has(f) ? m.malloc(16 + sdsHeaderSize(f.length) + f.length + 1) : m.sds(f.length);
+    yield DICT_ENTRY_SIZE + field + m.sds(v.length);
+  }
 }
 
 function hashUsage(m: SizeModel, h: HashObject, samples: number): number {
-  if (h.encoding === 'listpack') {
-    if (m.rules.legacy) return ROBJ_SIZE + ziplistBytes([...h.lp!].flat());
+  if (h.lp !== null) {
+    if (m.rules.legacy) return ROBJ_SIZE + ziplistBytes([...h.lp].flat());
     let bytes = LP_EMPTY_BYTES;
-    for (const [f, v] of h.lp!) bytes += lpEntrySize(f) + lpEntrySize(v);
-    return ROBJ_SIZE + m.listpack(bytes);
+    for (const [f, v] of h.lp) bytes += lpEntrySize(f) + lpEntrySize(v);
+    if (h.encoding !== 'listpackex') return ROBJ_SIZE + m.listpack(bytes);
+    // Every field of a listpackex has a TTL slot (0 when it has none).
+    for (const f of h.lp.keys()) bytes += lpIntEntrySize(h.ttlOf(f) ?? 0);
+    return ROBJ_SIZE + m.malloc(LISTPACK_EX_SIZE) + m.listpack(bytes);
   }
-  return hashtableUsage(m, h.size, hashElementSizes(m, h.entries()), samples);
+  return hashtableUsage(m, h.size, hashElementSizes(m, h), samples);
 }

@@ -11,6 +11,7 @@ import type { RdbValue } from '../persistence/rdb/value.js';
 import {
   DICT_ENTRY_SIZE,
   listpackBytes,
+  LISTPACK_EX_SIZE,
   QUICKLIST_SIZE,
   ROBJ_SIZE,
   sdsHeaderSize,
@@ -21,8 +22,6 @@ import { d2string70 } from './model.js';
 import { storedStreamUsage, streamUsage, type StoredStreamNode } from './stream.js';
 import { quicklist62NodeSizes, ziplistBytes } from './ziplist.js';
 
-/** sizeof(listpackEx) in Redis 7.4: ExpireMeta (16), key, lp. */
-const LISTPACK_EX_SIZE = 32;
 
 /** The thresholds that decide encodings on load (a Config satisfies it). */
 export interface EncodingLimits {

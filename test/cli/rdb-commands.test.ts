@@ -117,6 +117,21 @@ describe('redscope digest', () => {
     }
     expect(n).toBeGreaterThanOrEqual(14);
   });
+
+  // 7.4.1 formats scores as 7.2 does and marks hash fields that have a TTL ("!!hexpire!!").
+  it.skipIf(!hasCorpus)('--compat 7.2 equals 7.4.1 for every corpus RDB, field TTLs included', async () => {
+    const lines = fs.readFileSync(path.join(CORPUS, 'digests.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const mismatches: string[] = [];
+    let n = 0;
+    for (const d of lines) {
+      if (!/^[0-9a-f]{40}$/.test(d['7.4.1'])) continue;
+      const r = await redscope(['digest', path.join(CORPUS, d.file)]);
+      if (r.stdout.toString().trim() !== d['7.4.1']) mismatches.push(`${d.file}: ${r.stdout.toString().trim()} != ${d['7.4.1']}`);
+      n++;
+    }
+    expect(mismatches).toEqual([]);
+    expect(n).toBeGreaterThanOrEqual(20);
+  });
 });
 
 describe('redscope dump and convert', () => {

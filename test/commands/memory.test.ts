@@ -275,8 +275,11 @@ describe('MEMORY USAGE vs redis-server 7.0.15', () => {
     expect(await encodingOnServer('z128')).toBe('listpack');
     expect(await encodingOnServer('z129')).toBe('skiplist');
     await expectSame(['z1', 'z128', 'm64', 'geo']);
-    // Skiplist nodes get random levels: the model counts the expected node size.
-    await expectSame(['z129', 'big'], 0.03);
+    // Skiplist nodes get random levels: the model counts the expected node size. With 129
+    // nodes one standard deviation of the real figure is ~1.2% (jemalloc classes widen it), so
+    // 3% failed about once in a hundred runs; 5% is four deviations. 3000 nodes stay at 3%.
+    await expectSame(['z129'], 0.05);
+    await expectSame(['big'], 0.03);
     // Two nodes: one tall node moves the figure by tens of bytes.
     await expectSame(['m65'], 0.15);
   });

@@ -19,7 +19,19 @@ const lower = (s: Bytes | undefined) => (s ?? '').toLowerCase();
 /** Commands whose table entry REDIS_72_TABLE_CHANGES edits. */
 export const CHANGED_IN_72 = new Set(['zrank', 'zrevrank', 'client', 'client|no-touch', 'client|setinfo']);
 
+/** Redis 7.4's hash field TTL commands, carried so that 7.4 AOFs and RDBs load (src/commands/table.redis74.ts). */
+export const ADDED_IN_74 = new Set([
+  'hexpire', 'hpexpire', 'hexpireat', 'hpexpireat', 'httl', 'hpttl', 'hexpiretime', 'hpexpiretime', 'hpersist',
+]);
+
 export const VERSION_DIFFERENCES: VersionDifference[] = [
+  {
+    id: 'hash-field-ttl',
+    reason:
+      "Redis 7.4 added hash field TTLs (HEXPIRE/HPEXPIRE/HEXPIREAT/HPEXPIREAT, HTTL/HPTTL/HEXPIRETIME/HPEXPIRETIME, HPERSIST, the 'listpackex' encoding, RDB 12, '!!hexpire!!' in DEBUG DIGEST). redscope carries them beyond its 7.2 target because 7.4 AOFs and RDBs contain them; 7.0.15 answers 'unknown command'. Checked instead against the 7.4.1 corpus digests and Redis's t_hash.c.",
+    explains: (argv, _ours, theirs) =>
+      ADDED_IN_74.has(lower(argv[0])) && theirs instanceof ErrorReply && theirs.message.startsWith('ERR unknown command'),
+  },
   {
     id: 'double-format',
     reason:

@@ -18,9 +18,12 @@ function asObject(v: RdbValue, now: number): RedisObject | null {
       return { type: 'zset', encoding: '', lru: 0, entries: () => v.entries } as unknown as RedisObject;
     case 'hash': {
       // Fields whose TTL has passed are not loaded (Redis 7.4); a hash left empty is skipped.
-      const live = v.entries.filter(([, , ttl]) => ttl === null || ttl > now).map(([f, val]) => [f, val] as [Bytes, Bytes]);
-      if (live.length === 0) return null;
-      return { type: 'hash', encoding: '', lru: 0, entries: () => live } as unknown as RedisObject;
+      const kept = v.entries.filter(([, , ttl]) => ttl === null || ttl > now);
+      if (kept.length === 0) return null;
+      const live = kept.map(([f, val]) => [f, val] as [Bytes, Bytes]);
+      const ttls = new Map<Bytes, number>();
+      for (const [f, , ttl] of kept) if (ttl !== null) ttls.set(f, ttl);
+      return { type: 'hash', encoding: '', lru: 0, entries: () => live, ttls } as unknown as RedisObject;
     }
     case 'stream':
       return {

@@ -2,6 +2,7 @@ import type { Config } from '../../engine/config.js';
 import type { Db } from '../../engine/db.js';
 import type { Engine } from '../../engine/engine.js';
 import type { RedisObject } from '../../engine/object.js';
+import { hasFieldTtls } from '../../engine/hash-expire.js';
 import { HashObject } from '../../engine/types/hash.js';
 import { ListObject } from '../../engine/types/list.js';
 import { SetObject } from '../../engine/types/set.js';
@@ -23,7 +24,7 @@ import { splitBySizes } from './writer.js';
  * Between the file world (RdbValue) and the engine's value objects: the encodings objects get
  * are the ones Redis's loader gives them (the types' load constructors decide).
  */
-export function valueToObject(v: RdbValue, rdbType: number, config: Config): RedisObject | null {
+export function valueToObject(v: RdbValue, rdbType: number, config: Config, now = Date.now()): RedisObject | null {
   switch (v.type) {
     case 'string':
       return StringObject.fromLoad(v.value);
@@ -43,9 +44,10 @@ export function valueToObject(v: RdbValue, rdbType: number, config: Config): Red
       if (rdbType === C.RDB_TYPE_ZSET_LISTPACK || rdbType === C.RDB_TYPE_ZSET_ZIPLIST) return ZSetObject.fromListpackEntries(config, v.entries);
       return ZSetObject.fromEntries(config, v.entries);
     case 'hash': {
-      // Hash field TTLs (Redis 7.4) have no place in a 7.2 engine: fields load without them.
-      const live = v.entries.map(([f, val]) => [f, val] as [Bytes, Bytes]);
-      return live.length ? HashObject.fromEntries(live, config) : null;
+      // Redis 7.4 does not load a field whose TTL has passed; a hash left empty is skipped.
+      if (!v.entries.some((e) => e[2] !== null)) return v.entries.length ? HashObject.fromEntries(v.entries.map(([f, val]) => [f, val] as [Bytes, Bytes]), config) : null;
+      const live = v.entries.filter((e) => e[2] === null || e[2] > now);
+      return live.length ? HashObject.fromEntriesWithTtl(live, config) : null;
     }
     case 'stream':
       return StreamObject.fromLoad(v.entries, v.meta, config);
@@ -68,7 +70,7 @@ export function objectToValue(o: RedisObject): RdbValue {
     case 'zset':
       return { type: 'zset', entries: [...(o as ZSetObject).entries()], encoding: o.encoding };
     case 'hash':
-      return { type: 'hash', entries: [...(o as HashObject).entries()].map(([f, v]) => [f, v, null]), encoding: o.encoding };
+      return { type: 'hash', entries: (o as HashObject).entriesWithTtl(), encoding: o.encoding };
     case 'stream': {
       const s = o as StreamObject;
       const groups: StreamGroup[] = [];
@@ -116,6 +118,7 @@ export interface LoadResult {
 export function loadKey(db: Db, key: Bytes, obj: RedisObject, expireAt: number | null): void {
   db.engine.initObjectClock(obj);
   db.dict.set(key, obj);
+  if (hasFieldTtls(obj)) db.hfeKeys.add(key);
   if (expireAt !== null) db.expires.set(key, expireAt);
   else db.expires.delete(key);
 }
@@ -132,7 +135,7 @@ export function rdbLoadVisitor(engine: Engine, result: LoadResult, skipExpired =
         }
         const db = engine.dbs[info.db];
         if (!db) throw new Error(`the file uses db ${info.db} but the engine has ${engine.dbs.length} databases`);
-        const obj = valueToObject(value, info.rdbType, engine.config);
+        const obj = valueToObject(value, info.rdbType, engine.config, engine.mstime());
         if (!obj) {
           if (value.type === 'module') result.modules++;
           return;

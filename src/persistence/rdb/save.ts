@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Engine } from '../../engine/engine.js';
 import { objectIdleTimeMs } from '../../engine/evict.js';
+import { hasFieldTtls } from '../../engine/hash-expire.js';
 import { scriptHost } from '../../scripting/host.js';
 import { AtomicFileWriter } from '../io/atomic-file.js';
 import { objectToValue } from './engine-bridge.js';
@@ -20,7 +21,7 @@ export interface SaveOptions {
 export function serializeEngine(engine: Engine, functions: string[] = [], options: SaveOptions = {}): Buffer[] {
   const parts: Buffer[] = [];
   const writer = new RdbWriter((b) => parts.push(b), {
-    version: options.version ?? 11,
+    version: versionFor(engine, options.version ?? 11),
     compression: options.compression ?? engine.config.rdbcompression,
     thresholds: engine.config,
   });
@@ -43,6 +44,21 @@ export function serializeEngine(engine: Engine, functions: string[] = [], option
   }
   writer.end();
   return parts;
+}
+
+/**
+ * The version to write: the one asked, unless the dataset holds hash field TTLs, which only
+ * RDB 12 (Redis 7.4) can carry. Dropping them silently is never an option.
+ */
+export function versionFor(engine: Engine, asked: RdbWriteVersion): RdbWriteVersion {
+  if (asked >= 12) return asked;
+  for (const db of engine.dbs) {
+    for (const key of db.hfeKeys) {
+      const o = db.dict.get(key);
+      if (o !== undefined && hasFieldTtls(o)) return 12;
+    }
+  }
+  return asked;
 }
 
 /** rdbSave: the dataset into dir/dbfilename, atomically. */

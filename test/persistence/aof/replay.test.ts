@@ -84,10 +84,7 @@ describe('replaying AOFs into the engine', () => {
    * Corpus AOFs that need what the engine does not have yet, with the reason. The test asserts
    * they still fail, so whoever adds the feature moves them back into the main check.
    */
-  const PENDING: Record<string, string> = {
-    '7.4.1/aof-plain': 'HPEXPIREAT: Redis 7.4 hash field TTLs',
-    '7.4.1/aof-preamble': 'Redis 7.4 hash field TTLs enter the digest',
-  };
+  const PENDING: Record<string, string> = {};
 
   it.skipIf(!hasCorpus)('every corpus AOF replays to the digest its server reported', async () => {
     const failures: string[] = [];
