@@ -27,6 +27,7 @@ interface ZSetLike extends RedisObject {
 }
 interface HashLike extends RedisObject {
   get(field: Bytes): Bytes | undefined;
+  ttlOf(field: Bytes): number | undefined;
 }
 interface StringLike extends RedisObject {
   readonly value: Bytes;
@@ -74,6 +75,9 @@ function lookupByPattern(db: Db, pattern: Bytes, subst: Bytes): Bytes | null {
   if (o === undefined) return null;
   if (field !== null) {
     if (o.type !== 'hash') return null;
+    // A field past its TTL is not there (hashTypeGetValue), even before it is reclaimed.
+    const ttl = (o as HashLike).ttlOf(field);
+    if (ttl !== undefined && ttl < db.engine.commandTime && !db.engine.loading) return null;
     return (o as HashLike).get(field) ?? null;
   }
   if (o.type !== 'string') return null;

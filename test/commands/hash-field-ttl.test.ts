@@ -177,6 +177,16 @@ describe('expiry', () => {
     expect(propagated.sort()).toEqual(['HDEL g a', 'HDEL h a']);
   });
 
+  it('SORT … GET h->field does not read a field past its TTL, reclaimed or not', () => {
+    run('RPUSH', 'l', '1', '2');
+    run('HSET', 'w1', 'v', 'one');
+    run('HSET', 'w2', 'v', 'two', 'x', 'y');
+    run('HPEXPIRE', 'w2', '10', 'FIELDS', '1', 'v');
+    expect(run('SORT', 'l', 'GET', 'w*->v')).toEqual(['one', 'two']);
+    now += 11;
+    expect(run('SORT', 'l', 'GET', 'w*->v')).toEqual(['one', null]);
+  });
+
   it('WATCH sees a field expiring', () => {
     run('HSET', 'h', 'a', '1', 'b', '2');
     run('HPEXPIRE', 'h', '10', 'FIELDS', '1', 'a');
