@@ -60,6 +60,10 @@ export class Engine {
   readonly rdb = {
     saves: 0,
     bgsaveInProgress: false,
+    /** Bumped when a running BGSAVE is abandoned (shutdown saves instead): its file is dropped. */
+    bgsaveGeneration: 0,
+    /** Unix seconds of the last BGSAVE attempt (lastbgsave_try: a failed one is retried after 5 s). */
+    lastBgsaveTry: 0,
     lastBgsaveOk: true,
     lastBgsaveTimeSec: -1,
     lastLoadKeysLoaded: 0,
@@ -77,7 +81,8 @@ export class Engine {
   busyScript: Session | null = null;
   /** server.dirty: changes since the last save. */
   dirty = 0;
-  lastSave = Math.floor(Date.now() / 1000);
+  /** Unix seconds of the last successful save (start time until one happens, as Redis). */
+  lastSave: number;
   readonly startTime = Date.now();
   /** The time every key lookup of the running command compares TTLs with (frozen across EXEC). */
   commandTime = 0;
@@ -102,6 +107,7 @@ export class Engine {
     this.config = Object.assign(new Config(), options.config ?? {});
     this.clock = options.clock ?? Date.now;
     this.commandTime = this.clock();
+    this.lastSave = Math.floor(this.commandTime / 1000);
     this.dbs = [];
     for (let i = 0; i < this.config.databases; i++) this.dbs.push(new Db(this, i));
     this.commands = CommandTable.standard();

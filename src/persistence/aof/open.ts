@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Engine } from '../../engine/engine.js';
 import { loadRdbIntoEngine } from '../rdb/engine-bridge.js';
+import { armSavePoints, shutdownSave } from '../rdb/save-points.js';
 import { replayAof, type AofReplayResult } from './load.js';
 import { attachAof, type AofWriter } from './writer.js';
 import { writeManifestAtomically } from './rewrite.js';
@@ -13,6 +14,7 @@ import { writeManifestAtomically } from './rewrite.js';
  * aofUpgradePrepare does; a torn tail of the last file is cut off, as aof-load-truncated
  * does) and then opened for appending — a fresh start writes a base first. With appendonly
  * no, `dir/dbfilename` is loaded if it exists. The RDB is never read when the AOF is on.
+ * From then on the `save` points run (BGSAVE after N changes in M seconds) until close().
  */
 
 export interface OpenedPersistence {
@@ -21,7 +23,10 @@ export interface OpenedPersistence {
   keys: number;
   aof: AofWriter;
   replay: AofReplayResult | null;
-  /** Flushes and closes the AOF (call before exit). */
+  /**
+   * Shutdown (call before exit): flushes and closes the AOF, then, when `save` has points,
+   * saves dump.rdb as redis-server does on SHUTDOWN. Throws if that save fails.
+   */
   close(): void;
 }
 
@@ -40,7 +45,20 @@ export async function openPersistence(engine: Engine, dir: string): Promise<Open
   const w = attachAof(engine);
   const c = engine.config;
   const countKeys = () => engine.dbs.reduce((n, d) => n + d.dict.size, 0);
-  const result: OpenedPersistence = { dir: abs, from: 'none', keys: 0, aof: w, replay: null, close: () => w.close() };
+  let stopSavePoints = (): void => {};
+  const result: OpenedPersistence = {
+    dir: abs,
+    from: 'none',
+    keys: 0,
+    aof: w,
+    replay: null,
+    close: () => {
+      stopSavePoints();
+      // prepareForShutdown: the AOF flushed and fsynced first, then the save-point save.
+      w.close();
+      shutdownSave(engine);
+    },
+  };
   if (c.appendonly) {
     const aofDir = w.dir;
     const old = path.join(abs, c.appendfilename);
@@ -78,5 +96,6 @@ export async function openPersistence(engine: Engine, dir: string): Promise<Open
       result.keys = countKeys();
     }
   }
+  stopSavePoints = armSavePoints(engine);
   return result;
 }

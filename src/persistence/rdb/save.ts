@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Engine } from '../../engine/engine.js';
 import { objectIdleTimeMs } from '../../engine/evict.js';
@@ -77,6 +78,60 @@ export function saveEngineRdb(engine: Engine, file?: string, functions: string[]
     out.abort();
     throw e;
   }
+}
+
+/** After a successful save: the changes it covered are no longer pending (rdbSave's bookkeeping). */
+export function markSaved(engine: Engine, dirtyAtStart: number): void {
+  engine.dirty -= dirtyAtStart;
+  engine.lastSave = Math.floor(engine.mstime() / 1000);
+  engine.rdb.saves++;
+}
+
+/**
+ * rdbSaveBackground: the snapshot is taken now (what fork() gives Redis) and written to a
+ * temp file, fsynced and renamed over dir/dbfilename while the engine goes on. Returns the
+ * write, or null when a BGSAVE is already running. Never rejects: a failure shows in
+ * rdb_last_bgsave_status.
+ */
+export function backgroundSave(engine: Engine): Promise<void> | null {
+  const st = engine.rdb;
+  if (st.bgsaveInProgress) return null;
+  const dirty = engine.dirty;
+  const started = Date.now();
+  st.lastBgsaveTry = Math.floor(engine.mstime() / 1000);
+  const parts = serializeEngine(engine);
+  const dir = engine.config.dir;
+  const target = path.join(dir, engine.config.dbfilename);
+  const tmp = path.join(dir, `temp-${process.pid}-${started}.rdb`);
+  const generation = st.bgsaveGeneration;
+  st.bgsaveInProgress = true;
+  return (async () => {
+    try {
+      const fh = await fs.promises.open(tmp, 'w', 0o644);
+      try {
+        for (const p of parts) await fh.write(p);
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      // Abandoned meanwhile (a shutdown saved synchronously): its file must not win.
+      if (generation !== st.bgsaveGeneration) {
+        await fs.promises.rm(tmp, { force: true });
+        return;
+      }
+      await fs.promises.rename(tmp, target);
+      st.lastBgsaveOk = true;
+      markSaved(engine, dirty);
+    } catch {
+      st.lastBgsaveOk = false;
+      await fs.promises.rm(tmp, { force: true });
+    } finally {
+      if (generation === st.bgsaveGeneration) {
+        st.bgsaveInProgress = false;
+        st.lastBgsaveTimeSec = Math.round((Date.now() - started) / 1000);
+      }
+    }
+  })();
 }
 
 /** The name in a library's `#!lua name=…` shebang (the code itself when there is none). */
