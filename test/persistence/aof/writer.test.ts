@@ -162,7 +162,8 @@ describe('the engine AOF writer', () => {
 
   it('restart: the AOF is loaded (not the RDB), a torn tail is cut, appending goes on', async () => {
     const dir = fresh();
-    let e = engineWith();
+    // save "": no save at shutdown, so dump.rdb stays the one SAVE wrote (older than the AOF).
+    let e = engineWith({ save: '' });
     let p = await openPersistence(e, dir);
     run(e, [['SET', 'k', 'v'], ['RPUSH', 'l', 'a', 'b']]);
     run(e, [['SAVE']]);
@@ -172,7 +173,7 @@ describe('the engine AOF writer', () => {
     const incr = path.join(dir, 'appendonlydir/appendonly.aof.1.incr.aof');
     const good = fs.statSync(incr).size;
     fs.appendFileSync(incr, '*3\r\n$3\r\nSET\r\n$4\r\ntorn');
-    e = engineWith();
+    e = engineWith({ save: '' });
     p = await openPersistence(e, dir);
     expect(p.from).toBe('aof');
     expect(fs.statSync(incr).size).toBe(good);
@@ -307,7 +308,7 @@ describe('files real redis 7.0 wrote', () => {
     } finally {
       await server.stop();
     }
-    const e = engineWith();
+    const e = engineWith({ save: '' }); // no save at shutdown: dump.rdb stays theirs
     const p = await openPersistence(e, dir);
     expect(p.from).toBe('aof');
     expect(digestHex(datasetDigest(e, '7.0'))).toBe(theirs);
