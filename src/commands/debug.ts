@@ -12,9 +12,14 @@ import {
 import type { Session } from '../engine/session.js';
 import type { ListObject } from '../engine/types/list.js';
 import { StringObject } from '../engine/types/string.js';
+import { replayAofSync } from '../persistence/aof/load.js';
+import { attachAof } from '../persistence/aof/writer.js';
 import { loadRdbIntoEngineSync } from '../persistence/rdb/engine-bridge.js';
+import { scriptHost } from '../scripting/host.js';
 import { saveEngineRdb } from '../persistence/rdb/save.js';
 import { helpReply } from './pubsub.js';
+
+const AOF_NOT_ON = new ErrorReply('ERR DEBUG LOADAOF needs appendonly yes: there is no AOF to load');
 import type { HandlerMap } from './table.js';
 
 const WRONG_PROTOCOL_TYPE = new ErrorReply(
@@ -326,9 +331,36 @@ export const debugCommands: HandlerMap = {
     if (sub === 'protocol' && argc === 3) return debugProtocol(ctx, argv[2]!);
     if (sub === 'populate' && argc >= 3 && argc <= 5) return populate(ctx, argv);
     if (sub === 'reload') return debugReload(ctx, argv);
+    if (sub === 'loadaof') return debugLoadAof(ctx);
     return syntaxError(argv[1]!);
   },
 };
+
+/**
+ * DEBUG LOADAOF: flush the AOF, empty the dataset (functions too, as emptyData), load the
+ * AOF back (loadAppendOnlyFiles) — proves what was appended replays to the same data.
+ * Extra arguments are ignored, as Redis does. With the AOF off Redis 7.0 exits (there is
+ * nothing to load); an in-process engine answers an error instead.
+ */
+function debugLoadAof(ctx: Session): Reply {
+  const e = ctx.engine;
+  const w = attachAof(e);
+  if (w.state === 'off') return AOF_NOT_ON;
+  try {
+    w.flush(true);
+  } catch (err) {
+    return new ErrorReply(`ERR Error flushing the AOF: ${(err as Error).message}`);
+  }
+  for (const db of e.dbs) db.flush();
+  scriptHost(e).flushFunctions();
+  try {
+    replayAofSync(path.join(w.dir, w.manifestName), e);
+  } catch (err) {
+    return new ErrorReply(`ERR Error loading the AOF: ${(err as Error).message}`);
+  }
+  e.dirty = 0; // what was loaded is not a change to persist or propagate
+  return OK;
+}
 
 /**
  * DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save the RDB, empty the dataset, load the file

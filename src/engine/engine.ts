@@ -172,7 +172,8 @@ export class Engine {
 
   /** alsoPropagate: queue a command for the AOF; sent when the top-level call ends. */
   propagate(dbIndex: number, argv: Bytes[]): void {
-    if (this.propagationListeners.length === 0) return;
+    // shouldPropagate: what is being loaded was written already (DEBUG LOADAOF replays it).
+    if (this.propagationListeners.length === 0 || this.loading) return;
     this.pendingPropagation.push({ db: dbIndex, argv });
   }
 

@@ -489,3 +489,64 @@ describe('durability: appendfsync always survives kill -9', () => {
     expect(acked.size).toBeGreaterThan(100);
   }, 60000);
 });
+
+describe('DEBUG LOADAOF', () => {
+  const script: Bytes[][] = [
+    ['SET', 'a', '1'],
+    ['MULTI'],
+    ['INCR', 'a'],
+    ['RPUSH', 'l', 'x', 'y'],
+    ['EXEC'],
+    ['SELECT', '3'],
+    ['HSET', 'h', 'f', 'v'],
+    ['PEXPIREAT', 'h', '4102444800000'],
+    ['FUNCTION', 'LOAD', "#!lua name=lib\nredis.register_function('f', function() return 1 end)"],
+    ['SELECT', '0'],
+  ];
+
+  it('reloads the AOF to the same dataset real redis 7.0 reloads, appending nothing', async () => {
+    const server = await startRealRedis(['--appendonly', 'yes', '--appendfsync', 'always']);
+    let theirs: [string, string];
+    try {
+      const c = await server.client();
+      for (const cmd of script) await c.call(...cmd);
+      const before = ((await c.call('DEBUG', 'DIGEST')) as StatusReply).text;
+      expect(await c.call('DEBUG', 'LOADAOF')).toEqual(new StatusReply('OK'));
+      theirs = [before, ((await c.call('DEBUG', 'DIGEST')) as StatusReply).text];
+      c.close();
+    } finally {
+      await server.stop();
+    }
+    const dir = fresh();
+    const e = engineWith({ save: '' });
+    const p = await openPersistence(e, dir);
+    const s = e.createSession();
+    for (const cmd of script) s.execute(cmd);
+    const before = digestHex(datasetDigest(e, '7.0'));
+    expect(before).toBe(theirs[0]);
+    const incr = path.join(dir, 'appendonlydir/appendonly.aof.1.incr.aof');
+    const size = fs.statSync(incr).size;
+    scriptHost(e).flushFunctions(); // proves the library comes back from the AOF
+    expect(s.execute(['DEBUG', 'LOADAOF'])).toEqual(new StatusReply('OK'));
+    expect(digestHex(datasetDigest(e, '7.0'))).toBe(theirs[1]);
+    expect(s.execute(['FCALL', 'f', '0'])).toBe(1);
+    expect(fs.statSync(incr).size).toBe(size);
+    expect(e.dirty).toBe(0);
+    s.execute(['SET', 'after', '1']);
+    p.close();
+    e.close();
+    const again = new Engine({ timers: false });
+    await replayAof(path.join(dir, 'appendonlydir'), again);
+    expect(again.createSession().execute(['MGET', 'a', 'after'])).toEqual(['2', '1']);
+    again.close();
+  });
+
+  it('with the AOF off: an error, and the dataset is untouched', () => {
+    const e = new Engine({ timers: false });
+    const s = e.createSession();
+    s.execute(['SET', 'a', '1']);
+    expect((s.execute(['DEBUG', 'LOADAOF']) as { message: string }).message).toBe('ERR DEBUG LOADAOF needs appendonly yes: there is no AOF to load');
+    expect(s.execute(['GET', 'a'])).toBe('1');
+    e.close();
+  });
+});
