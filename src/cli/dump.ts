@@ -4,8 +4,9 @@ import { globMatch } from '../engine/glob.js';
 import { keyToCommands } from '../persistence/aof/rewrite-commands.js';
 import { AtomicFileWriter } from '../persistence/io/atomic-file.js';
 import { FormatError } from '../persistence/io/errors.js';
-import { bytesToJson, bytesToJsonText, jsonLinesVisitor, valueToJsonText } from '../persistence/rdb/json.js';
-import { readRdbFile } from '../persistence/rdb/reader.js';
+import { bytesToJsonText, jsonLinesVisitor, valueToJsonText } from '../persistence/rdb/json.js';
+import { JsonWriter } from '../persistence/rdb/json-writer.js';
+import { keyName, readRdbFile } from '../persistence/rdb/reader.js';
 import type { RdbKeyInfo } from '../persistence/rdb/types.js';
 import { collectKeys, type RdbValue } from '../persistence/rdb/value.js';
 import { encodeCommand } from '../resp/encoder.js';
@@ -28,6 +29,11 @@ export interface TextOut {
   flush(): void | Promise<void>;
   /** True once the destination stopped taking output (a closed pipe). */
   readonly closed?: boolean;
+  /**
+   * Raw bytes (the JSON dumps write UTF-8 bytes, not strings). `release` is called once the
+   * chunk's memory may be reused. Without it, chunks are written as UTF-8 text.
+   */
+  writeBytes?(chunk: Buffer, release: () => void): void;
 }
 
 /** The dump stopped because its output was closed: a normal end, not an error. */
@@ -100,30 +106,53 @@ export async function dumpRdb(file: string, format: DumpFormat, filter: DumpFilt
   let skippedModules = 0;
   let first = true;
   let respDb = -1;
-  if (format === 'json') out.write('[');
   const accept = (info: RdbKeyInfo) =>
     (filter.db === undefined || info.db === filter.db) &&
     (filter.type === undefined || info.type === filter.type) &&
-    (filter.match === undefined || globMatch(filter.match, info.key));
+    (filter.match === undefined || globMatch(filter.match, keyName(info)));
+  const filtered = filter.db !== undefined || filter.type !== undefined || filter.match !== undefined;
+  // JSON is written as bytes, element by element, into one reused buffer (json-writer.ts).
+  const w =
+    format === 'jsonl' || format === 'json'
+      ? new JsonWriter((chunk, release) => {
+          if (out.writeBytes) out.writeBytes(chunk, release);
+          else {
+            out.write(chunk.toString('utf8'));
+            release();
+          }
+        })
+      : null;
   const onFunction = (code: string) => {
     // Functions belong to the whole dataset: a filtered dump leaves them out.
-    if (filter.db !== undefined || filter.type !== undefined || filter.match !== undefined) return;
-    if (format === 'jsonl') out.write(JSON.stringify({ function: bytesToJson(code) }) + '\n');
-    else if (format === 'resp') out.write(encodeCommand(['FUNCTION', 'LOAD', 'REPLACE', code]));
+    if (filtered) return;
+    if (format === 'jsonl') {
+      w!.discardLine();
+      w!.ascii('{"function":');
+      w!.bytes(code);
+      w!.ascii('}\n');
+      w!.endLine();
+    } else if (format === 'resp') out.write(encodeCommand(['FUNCTION', 'LOAD', 'REPLACE', code]));
   };
+  if (format === 'json') {
+    w!.ascii('[');
+    w!.endLine();
+  }
   // JSON is written as elements stream by; text and RESP need whole values.
-  const visitor =
-    format === 'jsonl' || format === 'json'
-      ? {
-          ...jsonLinesVisitor((line) => {
-            if (format === 'jsonl') out.write(line);
-            else out.write((first ? '\n' : ',\n') + line.slice(0, -1));
+  const visitor = w
+    ? {
+        ...jsonLinesVisitor(w, accept, {
+          open: (w) => {
+            if (format === 'json') w.ascii(first ? '\n' : ',\n');
+          },
+          close: (w) => {
+            if (format === 'jsonl') w.ascii('\n');
             first = false;
             keys++;
-          }, accept),
-          onFunction,
-        }
-      : collectKeys(
+          },
+        }),
+        onFunction,
+      }
+    : collectKeys(
       ({ info, value }) => {
         if (!accept(info)) return;
         switch (format) {
@@ -149,20 +178,31 @@ export async function dumpRdb(file: string, format: DumpFormat, filter: DumpFilt
       },
       { onFunction },
     );
-  await readRdbFile(
-    file,
-    visitor,
-    {
+  try {
+    await readRdbFile(file, visitor, {
+      // The JSON writer copies a key's bytes from the file; the others need the name.
+      lazyKeys: w !== null,
       onProgress: (r, t) => progress?.update(r, t),
       afterChunk: () => {
         // Nobody reads the output any more (`| head`): stop instead of reading the rest.
         if (out.closed) throw new OutputClosed();
+        w?.flush();
         return out.flush();
       },
-    },
-  );
+    });
+  } catch (e) {
+    // The complete lines before a failure are output, as they would have been anyway.
+    w?.flush();
+    throw e;
+  }
   progress?.done();
-  if (format === 'json') out.write(first ? ']\n' : '\n]\n');
+  if (w) {
+    // Whatever a key left unfinished (an empty container is skipped) is not output.
+    w.discardLine();
+    if (format === 'json') w.ascii(first ? ']\n' : '\n]\n');
+    w.endLine();
+    w.flush();
+  }
   await out.flush();
   return { keys, skippedModules };
 }
@@ -195,6 +235,12 @@ export function fileOut(path: string, encoding: 'latin1' | 'utf8' = 'latin1'): T
       size += s.length;
       if (size > 1 << 20) this.flush();
     },
+    writeBytes(chunk, release) {
+      this.flush();
+      // The file writer may hold on to what it is given: it gets a copy, and the chunk is free.
+      w.write(Buffer.from(chunk));
+      release();
+    },
     flush() {
       if (parts.length) w.write(Buffer.from(parts.join(''), encoding));
       parts = [];
@@ -208,6 +254,58 @@ export function fileOut(path: string, encoding: 'latin1' | 'utf8' = 'latin1'): T
       w.abort();
     },
   };
+}
+
+/**
+ * A TextOut over a stream for byte chunks (the JSON dumps): each chunk is handed to the
+ * stream as it is and released once written; flush() waits for 'drain' when the stream is
+ * full. A reader that went away (EPIPE) makes it closed, quietly.
+ */
+export class ByteStreamOut implements TextOut {
+  private broken = false;
+  private full = false;
+  private drained: Promise<void> | null = null;
+  private releaseDrain: (() => void) | null = null;
+
+  constructor(private readonly stream: NodeJS.WritableStream) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') {
+        this.broken = true;
+        this.releaseDrain?.();
+      } else throw e;
+    });
+    stream.on('drain', () => this.releaseDrain?.());
+    stream.on('close', () => this.releaseDrain?.());
+  }
+
+  get closed(): boolean {
+    return this.broken;
+  }
+
+  write(s: string): void {
+    if (s.length) this.writeBytes(Buffer.from(s, 'utf8'), () => {});
+  }
+
+  writeBytes(chunk: Buffer, release: () => void): void {
+    if (this.broken) {
+      release();
+      return;
+    }
+    if (!this.stream.write(chunk, () => release())) this.full = true;
+  }
+
+  /** Resolves when the stream can take more. */
+  flush(): void | Promise<void> {
+    if (!this.full || this.broken) return;
+    return (this.drained ??= new Promise<void>((resolve) => {
+      this.releaseDrain = () => {
+        this.full = false;
+        this.drained = null;
+        this.releaseDrain = null;
+        resolve();
+      };
+    }));
+  }
 }
 
 export function dumpCommand(io: CliIO, result: { code: number }): Command {
@@ -243,7 +341,7 @@ export function dumpCommand(io: CliIO, result: { code: number }): Command {
         }
         return;
       }
-      const out = new StreamSink(io.stdout, 1 << 16, encoding);
+      const out = opts.format === 'jsonl' || opts.format === 'json' ? new ByteStreamOut(io.stdout) : new StreamSink(io.stdout, 1 << 16, encoding);
       try {
         await dumpRdb(file, opts.format, filter, out, progress);
         result.code = EXIT_VALID;

@@ -1,5 +1,6 @@
 import type { Bytes } from '../../engine/bytes.js';
 import type { RdbKeyInfo, RdbVisitor, StreamConsumer, StreamGroup, StreamId, StreamMeta, StreamPendingEntry } from './types.js';
+import type { JsonWriter } from './json-writer.js';
 import { collectKeys, type RdbValue } from './value.js';
 
 /**
@@ -21,7 +22,8 @@ import { collectKeys, type RdbValue } from './value.js';
 
 export type JsonBytes = string | { base64: string };
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: a leading EF BB BF is part of the value (the default decoder would drop it).
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 export function bytesToJson(b: Bytes): JsonBytes {
   let ascii = true;
@@ -243,48 +245,129 @@ export function valueFromJson(type: string, j: unknown, where: string): RdbValue
   }
 }
 
+/** How a dump frames each key's JSON object: before it starts, and after its closing brace. */
+export interface JsonLineFraming {
+  open(w: JsonWriter): void;
+  close(w: JsonWriter): void;
+}
+
+const ascii = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
+const VALUE_HEAD = ascii(',"value":');
+const VALUE_OPEN = ascii(',"value":[');
+const IDLE_HEAD = ascii(',"idle":');
+const FREQ_HEAD = ascii(',"freq":');
+const LIST_END = ascii(']}');
+/** '{"db":N,"key":' for each database number seen. */
+const dbHeads: Uint8Array[] = [];
+const dbHead = (db: number) => (dbHeads[db] ??= ascii(`{"db":${db},"key":`));
+/**
+ * What follows the key, per type: ',"type":"<type>","expireAt":' and, for a key without a TTL,
+ * the same with 'null,"value":' (and '[' when the value is an array written element by element).
+ */
+interface TypeHead {
+  expireAt: Uint8Array;
+  noExpire: Uint8Array;
+}
+const typeHeads = new Map<string, TypeHead>();
+const typeHead = (type: string) => {
+  let h = typeHeads.get(type);
+  if (!h) {
+    const expireAt = `,"type":${JSON.stringify(type)},"expireAt":`;
+    const open = type === 'string' || type === 'stream' || type === 'module' ? '' : '[';
+    typeHeads.set(type, (h = { expireAt: ascii(expireAt), noExpire: ascii(`${expireAt}null,"value":${open}`) }));
+  }
+  return h;
+};
+const COMMA = 0x2c;
+const OPEN = 0x5b;
+const CLOSE = 0x5d;
+
 /**
  * A reader visitor that writes redscope's JSON lines as the elements stream by, one line per
- * key, without building whole values first (the dump's fast path). Streams and module values,
- * which are rare and structured, go through collectKeys and valueToJsonText.
+ * key, straight into `w` as bytes (the dump's fast path): no string is built for a value or a
+ * line. Streams and module values, which are rare and structured, go through collectKeys and
+ * valueToJson. A line is committed (w.endLine) only once its key is complete. Works with the
+ * reader's lazyKeys (the key's bytes are copied without a string; `accept` calls keyName when
+ * it needs the name).
  */
-export function jsonLinesVisitor(
-  emit: (line: string) => void,
-  accept: (info: RdbKeyInfo) => boolean,
-): RdbVisitor {
-  let line = '';
+export function jsonLinesVisitor(w: JsonWriter, accept: (info: RdbKeyInfo) => boolean, framing: JsonLineFraming): RdbVisitor {
   let n = 0;
   let skip = false;
   let collecting = false;
-  const tail = (info: RdbKeyInfo) =>
-    (info.idle !== null ? `,"idle":${info.idle}` : '') + (info.freq !== null ? `,"freq":${info.freq}` : '') + '}\n';
+  const end = (info: RdbKeyInfo) => {
+    if (info.idle !== null) {
+      w.raw(IDLE_HEAD);
+      w.number(info.idle);
+    }
+    if (info.freq !== null) {
+      w.raw(FREQ_HEAD);
+      w.number(info.freq);
+    }
+    w.byte(0x7d);
+    framing.close(w);
+    w.endLine();
+  };
+  const score = (sc: number) => {
+    if (Number.isFinite(sc)) w.number(sc);
+    else w.ascii(JSON.stringify(scoreJson(sc)));
+  };
   const collector = collectKeys(({ info, value }) => {
-    emit(line + valueToJsonText(value) + tail(info));
+    w.text(JSON.stringify(valueToJson(value)));
+    end(info);
   });
   return {
     onKey(info) {
       skip = !accept(info);
       collecting = !skip && (info.type === 'stream' || info.type === 'module');
       if (skip) return;
-      line = `{"db":${info.db},"key":${bytesToJsonText(info.key)},"type":"${info.type}","expireAt":${info.expireAt},"value":`;
+      // A line left unfinished by a key that failed is never handed out.
+      w.discardLine();
+      framing.open(w);
+      w.raw(dbHead(info.db));
+      // With the reader's lazyKeys, a plain key is still only bytes in the reader's window.
+      const src = info.keySource;
+      if (src) w.bytesOf(src, info.keyStart!, info.keyStart! + info.keyLength!);
+      else w.bytes(info.key);
       n = 0;
+      const head = typeHead(info.type);
+      if (info.expireAt === null) w.raw(head.noExpire);
+      else {
+        w.raw(head.expireAt);
+        w.number(info.expireAt);
+        w.raw(collecting || info.type === 'string' ? VALUE_HEAD : VALUE_OPEN);
+      }
       if (collecting) collector.onKey!(info);
-      else if (info.type !== 'string') line += '[';
     },
     onString(v) {
-      if (!skip) line += bytesToJsonText(v);
+      if (!skip) w.bytes(v);
+    },
+    onStringBytes(buf, start, end) {
+      if (!skip) w.bytesOf(buf, start, end);
     },
     onListItem(v) {
-      if (!skip) line += (n++ ? ',' : '') + bytesToJsonText(v);
+      if (!skip) w.bytes(v, n++ ? COMMA : 0);
     },
     onSetMember(m) {
-      if (!skip) line += (n++ ? ',' : '') + bytesToJsonText(m);
+      if (!skip) w.bytes(m, n++ ? COMMA : 0);
     },
-    onZsetMember(m, score) {
-      if (!skip) line += `${n++ ? ',' : ''}[${bytesToJsonText(m)},${JSON.stringify(scoreJson(score))}]`;
+    onZsetMember(m, sc) {
+      if (skip) return;
+      if (n++) w.byte(COMMA);
+      w.bytes(m, OPEN);
+      w.byte(COMMA);
+      score(sc);
+      w.byte(CLOSE);
     },
     onHashField(f, v, ttl) {
-      if (!skip) line += `${n++ ? ',' : ''}[${bytesToJsonText(f)},${bytesToJsonText(v)}${ttl === null ? '' : `,${ttl}`}]`;
+      if (skip) return;
+      if (n++) w.byte(COMMA);
+      w.bytes(f, OPEN);
+      w.bytes(v, COMMA);
+      if (ttl !== null) {
+        w.byte(COMMA);
+        w.number(ttl);
+      }
+      w.byte(CLOSE);
     },
     onStreamEntry(id, fields) {
       if (collecting) collector.onStreamEntry!(id, fields);
@@ -304,7 +387,15 @@ export function jsonLinesVisitor(
         collector.onKeyEnd!(info);
         return;
       }
-      emit(line + (info.type !== 'string' ? ']' : '') + tail(info));
+      if (info.type !== 'string' && info.idle === null && info.freq === null) {
+        // The usual end of a collection: ']}' at once.
+        w.raw(LIST_END);
+        framing.close(w);
+        w.endLine();
+        return;
+      }
+      if (info.type !== 'string') w.byte(CLOSE);
+      end(info);
     },
   };
 }

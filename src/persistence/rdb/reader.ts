@@ -267,20 +267,60 @@ export class RdbParser {
       case C.RDB_ENC_INT32:
         return String(cur.i32le());
       case C.RDB_ENC_LZF: {
-        const clen = this.plainLen(cur, 'LZF compressed length');
-        const ulen = this.plainLen(cur, 'LZF uncompressed length');
-        cur.need(clen);
-        // Decompress into the reusable scratch buffer, then take the string from it.
-        if (this.scratch.length < ulen && ulen <= 1 << 24) this.scratch = Buffer.allocUnsafe(ulen);
-        const out = lzfDecompress(cur.buf, ulen, this.scratch, cur.pos, cur.pos + clen);
-        cur.pos += clen;
-        if (!out) this.corrupt('invalid LZF compressed string', cur, at);
-        return out.toString('latin1', 0, ulen);
+        const ulen = this.lzf(cur, at);
+        return this.lzfOut.toString('latin1', 0, ulen);
       }
       default:
         this.corrupt(`unknown string encoding ${-n - 1}`, cur, at);
     }
   }
+
+  /** An LZF string's bytes, decompressed into lzfOut[0, returned length). */
+  private lzf(cur: ByteCursor, at: number): number {
+    const clen = this.plainLen(cur, 'LZF compressed length');
+    const ulen = this.plainLen(cur, 'LZF uncompressed length');
+    cur.need(clen);
+    // Decompress into the reusable scratch buffer, then take the string from it.
+    if (this.scratch.length < ulen && ulen <= 1 << 24) this.scratch = Buffer.allocUnsafe(ulen);
+    const out = lzfDecompress(cur.buf, ulen, this.scratch, cur.pos, cur.pos + clen);
+    cur.pos += clen;
+    if (!out) this.corrupt('invalid LZF compressed string', cur, at);
+    this.lzfOut = out;
+    return ulen;
+  }
+  private lzfOut: Buffer = this.scratch;
+
+  /**
+   * str() for onStringBytes: the string's bytes as a view (viewBuf[viewStart, viewEnd)),
+   * without a JS string for a plain or LZF string. Valid until the next read.
+   */
+  private strView(cur: ByteCursor): void {
+    const at = cur.offset;
+    const n = this.len(cur);
+    if (n >= 0) {
+      cur.need(n);
+      this.viewBuf = cur.buf;
+      this.viewStart = cur.pos;
+      cur.pos += n;
+      this.viewEnd = cur.pos;
+      return;
+    }
+    if (-n - 1 === C.RDB_ENC_LZF) {
+      this.viewEnd = this.lzf(cur, at);
+      this.viewBuf = this.lzfOut;
+      this.viewStart = 0;
+      return;
+    }
+    // An integer encoding (or a corrupt one, which str() reports): its text.
+    cur.pos = at - cur.base;
+    const s = this.str(cur);
+    this.viewBuf = Buffer.from(s, 'latin1');
+    this.viewStart = 0;
+    this.viewEnd = s.length;
+  }
+  private viewBuf: Buffer = Buffer.alloc(0);
+  private viewStart = 0;
+  private viewEnd = 0;
 
   /**
    * Reads past a string the visitor does not want, validating it the same way (LZF is still
@@ -656,7 +696,11 @@ export class RdbParser {
     const v = this.visitor;
     switch (type) {
       case C.RDB_TYPE_STRING: {
-        if (v.onString) {
+        if (v.onStringBytes) {
+          this.strView(cur);
+          this.startKey();
+          v.onStringBytes(this.viewBuf, this.viewStart, this.viewEnd);
+        } else if (v.onString) {
           const value = this.str(cur);
           this.startKey();
           v.onString(value);

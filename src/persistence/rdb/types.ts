@@ -75,6 +75,11 @@ export interface RdbVisitor {
   onKey?(info: RdbKeyInfo): void;
   onString?(value: Bytes): void;
   /**
+   * Instead of onString, for consumers that only copy the bytes out (the JSON dump): the
+   * value is buf[start, end), valid during the call only. No JS string is built for it.
+   */
+  onStringBytes?(buf: Buffer, start: number, end: number): void;
+  /**
    * Instead of onString, for consumers that only size values: the string's length and
    * whether Redis would store it as an integer. LZF values are not decompressed for it.
    */
