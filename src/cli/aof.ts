@@ -5,6 +5,7 @@ import { strtol } from '../persistence/aof/check.js';
 import { rewriteAof, type RewriteResult } from '../persistence/aof/rewrite.js';
 import { FormatError } from '../persistence/io/errors.js';
 import { ManifestError } from '../persistence/aof/manifest.js';
+import { ModuleValuesError } from '../persistence/aof/load.js';
 import type { RdbWriteVersion } from '../persistence/rdb/writer.js';
 import { InvalidArgumentError } from 'commander';
 import { describeFormatError } from './file-input.js';
@@ -276,7 +277,7 @@ async function runRewrite(io: CliIO, result: { code: number }, file: string, opt
       result.code = EXIT_INVALID;
       return;
     }
-    if (e instanceof ManifestError) {
+    if (e instanceof ManifestError || e instanceof ModuleValuesError) {
       io.stderr.write(`redscope: ${file}: ${e.message}\n`);
       result.code = EXIT_INVALID;
       return;

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { Engine } from '../engine/engine.js';
 import { AofInputError } from '../persistence/aof/check.js';
-import { replayAof, type AofReplayResult } from '../persistence/aof/load.js';
+import { ModuleValuesError, replayAof, type AofReplayResult } from '../persistence/aof/load.js';
 import { FormatError } from '../persistence/io/errors.js';
 import { objectToValue } from '../persistence/rdb/engine-bridge.js';
 import { saveEngineRdb } from '../persistence/rdb/save.js';
@@ -50,6 +50,7 @@ function summary(engine: Engine, r: AofReplayResult): Record<string, unknown> {
     files: r.files,
     commands: r.commands,
     rdbKeys: r.rdbKeys,
+    modulesNotLoaded: r.modules,
     dbs: engine.dbs.filter((d) => d.dict.size).map((d) => ({ db: d.id, keys: d.dict.size, expires: d.expires.size })),
     stoppedAt: r.stoppedAt,
     truncated: r.truncated,
@@ -84,6 +85,7 @@ export function replayCommand(io: CliIO, result: { code: number }): Command {
       try {
         const r = await replayToEngine(file, io, opts.until);
         engine = r.engine;
+        if (opts.output && r.result.modules) throw new ModuleValuesError(r.result.modules, `not writing ${opts.output} (it would lack them)`);
         if (opts.output) {
           const ext = path.extname(opts.output).toLowerCase();
           if (ext === '.jsonl' || ext === '.json' || ext === '.ndjson') writeJsonLines(engine, opts.output);
@@ -96,6 +98,7 @@ export function replayCommand(io: CliIO, result: { code: number }): Command {
           const lines = [`${r.result.layout} AOF: ${r.result.files.map((f) => f.name).join(', ')}`];
           lines.push(`commands replayed: ${r.result.commands}${r.result.rdbKeys ? `, keys from the RDB part: ${r.result.rdbKeys}` : ''}`);
           for (const d of s['dbs'] as Array<{ db: number; keys: number; expires: number }>) lines.push(`db ${d.db}: ${d.keys} keys, ${d.expires} with expiry`);
+          if (r.result.modules) lines.push(`module values not loaded (no module to load them): ${r.result.modules}`);
           if (r.result.truncated) lines.push(`truncated tail ignored at offset ${r.result.truncated.offset} of ${path.basename(r.result.truncated.file)}`);
           if (r.result.stoppedAt) lines.push(`stopped at #TS:${r.result.stoppedAt.timestamp} (offset ${r.result.stoppedAt.offset} of ${path.basename(r.result.stoppedAt.file)})`);
           if (opts.output) lines.push(`written: ${opts.output}`);
@@ -108,6 +111,9 @@ export function replayCommand(io: CliIO, result: { code: number }): Command {
           result.code = EXIT_CANNOT_READ;
         } else if (e instanceof FormatError) {
           io.stderr.write(`redscope: ${describeFormatError(file, e)}\n`);
+          result.code = EXIT_INVALID;
+        } else if (e instanceof ModuleValuesError) {
+          io.stderr.write(`redscope: ${file}: ${e.message}\n`);
           result.code = EXIT_INVALID;
         } else {
           throw e;

@@ -30,11 +30,24 @@ export interface AofReplayResult {
   commands: number;
   /** Keys that came from an RDB base or preamble. */
   rdbKeys: number;
+  /**
+   * Module values in an RDB part: only their module can load them (Redis refuses to start
+   * without it), so they are not in the engine. Whoever writes the dataset out must refuse.
+   */
+  modules: number;
   functions: string[];
   /** Where --until stopped the replay. */
   stoppedAt: { file: string; offset: number; timestamp: number } | null;
   /** The last file ended inside a command or a MULTI without EXEC: loaded up to here. */
   truncated: { file: string; offset: number } | null;
+}
+
+/** The dataset replayed lacks module values: writing it out would lose them. */
+export class ModuleValuesError extends Error {
+  constructor(readonly count: number, what: string) {
+    super(`${count} module value${count === 1 ? '' : 's'} in the RDB part cannot be loaded without ${count === 1 ? 'its module' : 'their modules'}; ${what}`);
+    this.name = 'ModuleValuesError';
+  }
 }
 
 /** Thrown inside the reader's visitor to stop at a timestamp. */
@@ -156,7 +169,7 @@ class Replay {
     const { files, layout } = replayPlan(input);
     this.files = files;
     this.total = files.reduce((n, f) => n + fs.statSync(f).size, 0);
-    this.result = { layout, files: [], commands: 0, rdbKeys: 0, functions: [], stoppedAt: null, truncated: null };
+    this.result = { layout, files: [], commands: 0, rdbKeys: 0, modules: 0, functions: [], stoppedAt: null, truncated: null };
     this.session = engine.createSession();
     this.session.obeyAll = true;
     this.wasLoading = engine.loading;
@@ -182,6 +195,7 @@ class Replay {
     result.files.push(r.file);
     result.commands += r.file.commands;
     result.rdbKeys += r.rdb.keys;
+    result.modules += r.rdb.modules;
     result.functions.push(...r.rdb.functions);
     if (r.truncatedAt !== null) result.truncated = { file, offset: r.truncatedAt };
     if (r.stoppedAt) {

@@ -3,11 +3,11 @@ import path from 'node:path';
 import { Engine } from '../../engine/engine.js';
 import { AtomicFileWriter } from '../io/atomic-file.js';
 import { objectToValue } from '../rdb/engine-bridge.js';
-import { functionCodes, serializeEngine } from '../rdb/save.js';
+import { functionCodes, serializeEngine, versionFor } from '../rdb/save.js';
 import { encodeCommand } from '../../resp/encoder.js';
 import type { RdbWriteVersion } from '../rdb/writer.js';
 import { AofInputError, detectAofFile, resolveAofPath } from './check.js';
-import { replayAof, type AofReplayOptions } from './load.js';
+import { ModuleValuesError, replayAof, type AofReplayOptions } from './load.js';
 import { formatManifest, parseManifest, type AofManifest, type ManifestEntry } from './manifest.js';
 import { keyToCommands } from './rewrite-commands.js';
 
@@ -205,7 +205,9 @@ export async function rewriteAof(input: string, options: RewriteOptions = {}): P
   const engine = new Engine({ timers: false });
   try {
     const replay = await replayAof(resolved, engine, { onProgress: options.onProgress });
-    const rdbVersion = preamble ? options.rdbVersion ?? AOF_BASE_RDB_VERSION : null;
+    if (replay.modules) throw new ModuleValuesError(replay.modules, 'not rewriting (the rewrite would drop them)');
+    // The version written: the one asked, raised to 12 when hash field TTLs need it.
+    const rdbVersion = preamble ? versionFor(engine, options.rdbVersion ?? AOF_BASE_RDB_VERSION) : null;
     const ts = options.timestamp ? Math.floor(Date.now() / 1000) : null;
     const parts = aofBaseContent(engine, functionCodes(engine, replay.functions), { preamble, rdbVersion: rdbVersion ?? undefined, timestamp: ts });
     const keys = engine.dbs.reduce((n, d) => n + d.dict.size, 0);

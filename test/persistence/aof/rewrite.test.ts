@@ -6,10 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { datasetDigest, digestHex } from '../../../src/engine/digest.js';
 import { Engine } from '../../../src/engine/engine.js';
 import { StatusReply } from '../../../src/engine/reply.js';
-import { replayAof } from '../../../src/persistence/aof/load.js';
+import { ModuleValuesError, replayAof } from '../../../src/persistence/aof/load.js';
 import { parseManifest } from '../../../src/persistence/aof/manifest.js';
 import { IN_PLACE_STEPS, rewriteAof, SimulatedCrash } from '../../../src/persistence/aof/rewrite.js';
 import { startRealRedis } from '../../../src/testing/real-redis.js';
+import { redscope } from '../../cli/helpers.js';
+import { moduleRdb } from '../../helpers/module-rdb.js';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const FIX = path.join(ROOT, 'fixtures/aof');
@@ -245,4 +247,37 @@ describe.skipIf(!hasCorpus)('aof rewrite of the corpus AOFs from Redis <= 7.0', 
       }
     });
   }
+});
+
+describe('module values in an RDB preamble', () => {
+  it('replay leaves them out and says so; rewrite and replay -o refuse to drop them', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'redscope-aofmod-'));
+    try {
+      const aof = path.join(dir, 'appendonly.aof');
+      fs.writeFileSync(aof, Buffer.concat([moduleRdb(), Buffer.from('*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$1\r\n2\r\n', 'latin1')]));
+      const engine = new Engine({ timers: false });
+      const r = await replayAof(aof, engine);
+      expect(r.modules).toBe(1);
+      expect(r.commands).toBe(1);
+      expect(engine.dbs[0]!.dict.size).toBe(1);
+      engine.close();
+      const out = path.join(dir, 'out.aof');
+      await expect(rewriteAof(aof, { output: out })).rejects.toThrow(ModuleValuesError);
+      await expect(rewriteAof(aof, { output: out })).rejects.toThrow(
+        '1 module value in the RDB part cannot be loaded without its module; not rewriting (the rewrite would drop them)',
+      );
+      expect(fs.existsSync(out)).toBe(false);
+      const cli = await redscope(['aof', 'rewrite', aof, '-o', out]);
+      expect(cli.code).toBe(1);
+      expect(cli.stderr.toString()).toBe(`redscope: ${aof}: 1 module value in the RDB part cannot be loaded without its module; not rewriting (the rewrite would drop them)\n`);
+      const rep = await redscope(['replay', aof, '-o', path.join(dir, 'out.rdb')]);
+      expect(rep.code).toBe(1);
+      expect(fs.existsSync(path.join(dir, 'out.rdb'))).toBe(false);
+      const summary = await redscope(['replay', '--json', aof]);
+      expect(summary.code).toBe(0);
+      expect(JSON.parse(summary.stdout.toString()).modulesNotLoaded).toBe(1);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

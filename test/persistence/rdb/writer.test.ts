@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StatusReply } from '../../../src/engine/reply.js';
 import { convertRdbFile } from '../../../src/persistence/rdb/convert.js';
-import { Crc64 } from '../../../src/persistence/rdb/crc64.js';
+import { moduleRdb } from '../../helpers/module-rdb.js';
 import { lzfCompress, lzfDecompress } from '../../../src/persistence/rdb/lzf.js';
 import { decodeListpack, decodeZiplist } from '../../../src/persistence/rdb/packed.js';
 import { encodeListpack, encodeZiplist } from '../../../src/persistence/rdb/packed-writer.js';
@@ -134,29 +134,6 @@ describe('RDB writer', () => {
 });
 
 describe('module values', () => {
-  /** An RDB 10 file holding one module value (type 7) that nothing here can decode. */
-  function moduleRdb(): Buffer {
-    const charset = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-    let id = 0n;
-    for (const [i, ch] of [...'myModule1'].entries()) id |= BigInt(charset.indexOf(ch)) << BigInt(64 - 6 * (i + 1));
-    id |= 3n; // encoding version
-    const idBytes = Buffer.alloc(9);
-    idBytes[0] = 0x81; // 64-bit length
-    idBytes.writeBigUInt64BE(id, 1);
-    const body = Buffer.concat([
-      Buffer.from('REDIS0010', 'latin1'),
-      Buffer.from([0xfe, 0x00]), // SELECTDB 0
-      Buffer.from([0x07, 0x03]), Buffer.from('mod', 'latin1'), // type 7, key "mod"
-      idBytes,
-      Buffer.from([0x02, 0x05]), // UINT 5
-      Buffer.from([0x05, 0x03]), Buffer.from('abc', 'latin1'), // STRING "abc"
-      Buffer.from([0x04]), Buffer.alloc(8), // DOUBLE 0
-      Buffer.from([0x00]), // module EOF
-      Buffer.from([0xff]),
-    ]);
-    return Buffer.concat([body, new Crc64().update(body).bytes()]);
-  }
-
   it('keeps a module value as an opaque blob that survives conversion byte for byte', async () => {
     const src = path.join(tmp, 'module.rdb');
     fs.writeFileSync(src, moduleRdb());
