@@ -610,7 +610,7 @@ describe('EXPIRE PEXPIRE EXPIREAT PEXPIREAT', () => {
       EXPIRE a 400 LT
       EXPIRE a 150 LT
       TTL a
-      EXPIRE a 150 xx gt
+      EXPIRE a 140 xx gt
       EXPIRE a 160 XX GT
       TTL a
       EXPIRE nokey 100 NX
