@@ -6,7 +6,7 @@ import { rewriteAof, type RewriteResult } from '../persistence/aof/rewrite.js';
 import { FormatError } from '../persistence/io/errors.js';
 import { ManifestError } from '../persistence/aof/manifest.js';
 import { ModuleValuesError } from '../persistence/aof/load.js';
-import type { RdbWriteVersion } from '../persistence/rdb/writer.js';
+import { LossError, type RdbWriteVersion } from '../persistence/rdb/writer.js';
 import { InvalidArgumentError } from 'commander';
 import { describeFormatError } from './file-input.js';
 import type { CliIO } from './main.js';
@@ -277,8 +277,8 @@ async function runRewrite(io: CliIO, result: { code: number }, file: string, opt
       result.code = EXIT_INVALID;
       return;
     }
-    if (e instanceof ManifestError || e instanceof ModuleValuesError) {
-      io.stderr.write(`redscope: ${file}: ${e.message}\n`);
+    if (e instanceof ManifestError || e instanceof ModuleValuesError || e instanceof LossError) {
+      io.stderr.write(`redscope: ${file}: ${e.message}${e instanceof LossError ? ' (a newer --rdb-version holds it)' : ''}\n`);
       result.code = EXIT_INVALID;
       return;
     }

@@ -129,7 +129,7 @@ export function convertCommand(io: CliIO, result: { code: number }): Command {
       } catch (e) {
         progress.done();
         if (e instanceof LossError) {
-          io.stderr.write(`redscope: ${e.message}\n`);
+          io.stderr.write(`redscope: ${e.message} (use --lossy to drop it)\n`);
           result.code = EXIT_INVALID;
         } else if (e instanceof FormatError) {
           io.stderr.write(`redscope: ${describeFormatError(input, e)}\n`);

@@ -6,7 +6,7 @@ import { ModuleValuesError, replayAof, type AofReplayResult } from '../persisten
 import { FormatError } from '../persistence/io/errors.js';
 import { objectToValue } from '../persistence/rdb/engine-bridge.js';
 import { saveEngineRdb } from '../persistence/rdb/save.js';
-import type { RdbWriteVersion } from '../persistence/rdb/writer.js';
+import { LossError, type RdbWriteVersion } from '../persistence/rdb/writer.js';
 import { fileOut, keyToJsonLine } from './dump.js';
 import { describeFormatError, EXIT_CANNOT_READ, EXIT_INVALID, EXIT_VALID } from './file-input.js';
 import type { CliIO } from './main.js';
@@ -78,9 +78,9 @@ export function replayCommand(io: CliIO, result: { code: number }): Command {
     .argument('<path>', 'an AOF file, a manifest, an appendonlydir or a Redis data dir')
     .option('--until <unix-seconds>', 'stop at the first #TS: annotation later than this time', parseUntil)
     .option('-o, --output <file>', 'write the resulting dataset: .rdb (RDB) or .jsonl (JSON lines)')
-    .option('--rdb-version <n>', 'RDB version for an .rdb output: 9, 10, 11 (default) or 12', parseVersion, 11 as RdbWriteVersion)
+    .option('--rdb-version <n>', 'RDB version for an .rdb output: 9, 10, 11 (default; 12 when hash field TTLs need it) or 12', parseVersion)
     .option('--json', 'print the summary as JSON')
-    .action(async (file: string, opts: { until?: number; output?: string; rdbVersion: RdbWriteVersion; json?: boolean }) => {
+    .action(async (file: string, opts: { until?: number; output?: string; rdbVersion?: RdbWriteVersion; json?: boolean }) => {
       let engine: Engine | null = null;
       try {
         const r = await replayToEngine(file, io, opts.until);
@@ -112,8 +112,8 @@ export function replayCommand(io: CliIO, result: { code: number }): Command {
         } else if (e instanceof FormatError) {
           io.stderr.write(`redscope: ${describeFormatError(file, e)}\n`);
           result.code = EXIT_INVALID;
-        } else if (e instanceof ModuleValuesError) {
-          io.stderr.write(`redscope: ${file}: ${e.message}\n`);
+        } else if (e instanceof ModuleValuesError || e instanceof LossError) {
+          io.stderr.write(`redscope: ${file}: ${e.message}${e instanceof LossError ? ' (a newer --rdb-version holds it)' : ''}\n`);
           result.code = EXIT_INVALID;
         } else {
           throw e;

@@ -45,7 +45,7 @@ export interface AofContentOptions {
 export function aofBaseContent(engine: Engine, functions: readonly string[], options: AofContentOptions): Buffer[] {
   if (options.preamble) {
     return serializeEngine(engine, [...functions], {
-      version: options.rdbVersion ?? AOF_BASE_RDB_VERSION,
+      version: options.rdbVersion ?? versionFor(engine, AOF_BASE_RDB_VERSION),
       compression: options.rdbcompression,
       aux: [['aof-base', '1']],
     });
@@ -207,7 +207,7 @@ export async function rewriteAof(input: string, options: RewriteOptions = {}): P
     const replay = await replayAof(resolved, engine, { onProgress: options.onProgress });
     if (replay.modules) throw new ModuleValuesError(replay.modules, 'not rewriting (the rewrite would drop them)');
     // The version written: the one asked, raised to 12 when hash field TTLs need it.
-    const rdbVersion = preamble ? versionFor(engine, options.rdbVersion ?? AOF_BASE_RDB_VERSION) : null;
+    const rdbVersion = preamble ? options.rdbVersion ?? versionFor(engine, AOF_BASE_RDB_VERSION) : null;
     const ts = options.timestamp ? Math.floor(Date.now() / 1000) : null;
     const parts = aofBaseContent(engine, functionCodes(engine, replay.functions), { preamble, rdbVersion: rdbVersion ?? undefined, timestamp: ts });
     const keys = engine.dbs.reduce((n, d) => n + d.dict.size, 0);

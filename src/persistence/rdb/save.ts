@@ -22,7 +22,8 @@ export interface SaveOptions {
 export function serializeEngine(engine: Engine, functions: string[] = [], options: SaveOptions = {}): Buffer[] {
   const parts: Buffer[] = [];
   const writer = new RdbWriter((b) => parts.push(b), {
-    version: versionFor(engine, options.version ?? 11),
+    // Asked for a version: that one, refusing what it cannot hold (LossError). Else 11 as 7.2.
+    version: options.version ?? versionFor(engine, 11),
     compression: options.compression ?? engine.config.rdbcompression,
     thresholds: engine.config,
   });

@@ -41,9 +41,10 @@ export const DEFAULT_THRESHOLDS: WriterThresholds = {
 /** Redis version that writes each RDB version (for the redis-ver AUX field). */
 const REDIS_VER_FOR: Record<RdbWriteVersion, string> = { 9: '6.2.0', 10: '7.0.0', 11: '7.2.0', 12: '7.4.0' };
 
+/** A feature the target version cannot hold, refused (the caller says how to go on). */
 export class LossError extends Error {
-  constructor(readonly what: string) {
-    super(what);
+  constructor(readonly feature: string, readonly version: RdbWriteVersion) {
+    super(`${feature} cannot be written to RDB version ${version}`);
     this.name = 'LossError';
   }
 }
@@ -94,7 +95,7 @@ export class RdbWriter {
 
   /** A feature the target cannot hold: refuse, or drop and report in lossy mode. */
   private loss(what: string): void {
-    if (!this.lossy) throw new LossError(`${what} cannot be written to RDB version ${this.version} (use --lossy to drop it)`);
+    if (!this.lossy) throw new LossError(what, this.version);
     this.onLoss(what);
   }
 

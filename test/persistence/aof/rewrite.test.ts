@@ -281,3 +281,43 @@ describe('module values in an RDB preamble', () => {
     }
   });
 });
+
+describe('hash field TTLs (Redis 7.4) through replay and rewrite', () => {
+  const resp = (...argv: string[]) => `*${argv.length}\r\n` + argv.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('');
+
+  it('the base goes to RDB 12 unless a version is asked for, which is then refused', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'redscope-aofhfe-'));
+    try {
+      const aof = path.join(dir, 'appendonly.aof');
+      fs.writeFileSync(aof, resp('HSET', 'h', 'a', '1', 'b', '2') + resp('HPEXPIREAT', 'h', '4102444800000', 'FIELDS', '1', 'a'));
+      const want = await (async () => {
+        const e = new Engine({ timers: false });
+        await replayAof(aof, e);
+        const d = digestHex(datasetDigest(e));
+        e.close();
+        return d;
+      })();
+      const out = path.join(dir, 'out.aof');
+      const r = await rewriteAof(aof, { output: out });
+      expect(r.rdbVersion).toBe(12);
+      expect(fs.readFileSync(out).subarray(0, 9).toString('latin1')).toBe('REDIS0012');
+      const back = new Engine({ timers: false });
+      await replayAof(out, back);
+      expect(digestHex(datasetDigest(back))).toBe(want);
+      expect(back.createSession().execute(['HPEXPIRETIME', 'h', 'FIELDS', '2', 'a', 'b'])).toEqual([4102444800000, -1]);
+      back.close();
+      const refused = await redscope(['aof', 'rewrite', aof, '-o', path.join(dir, 'v10.aof'), '--rdb-version', '10']);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr.toString()).toBe(
+        `redscope: ${aof}: hash field TTLs of key "h" (they need RDB 12) cannot be written to RDB version 10 (a newer --rdb-version holds it)\n`,
+      );
+      expect(fs.existsSync(path.join(dir, 'v10.aof'))).toBe(false);
+      const replayed = await redscope(['replay', aof, '-o', path.join(dir, 'r.rdb')]);
+      expect(replayed.code, replayed.stderr.toString()).toBe(0);
+      expect(fs.readFileSync(path.join(dir, 'r.rdb')).subarray(0, 9).toString('latin1')).toBe('REDIS0012');
+      expect((await redscope(['digest', path.join(dir, 'r.rdb')])).stdout.toString().trim()).toBe(want);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
