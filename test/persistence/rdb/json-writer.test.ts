@@ -107,6 +107,14 @@ describe('JsonWriter byte strings', () => {
     }
   });
 
+  it('a leading BOM is part of the value (bytesToJson keeps it, the dump writes it)', () => {
+    expect(bytesToJson('\xef\xbb\xbfA')).toBe('\ufeffA');
+    expect(bytesFromJson(bytesToJson('\xef\xbb\xbfA'), 't')).toBe('\xef\xbb\xbfA');
+    const { fromString, fromBytes } = encodeBoth(hex('efbbbf41'));
+    expect(fromString.equals(Buffer.from('"\ufeffA"', 'utf8'))).toBe(true);
+    expect(fromBytes.equals(fromString)).toBe(true);
+  });
+
   it('random byte strings match the reference (mulberry32)', () => {
     const r = rng(20261125);
     const pick = (xs: number[]) => xs[Math.floor(r() * xs.length)]!;
