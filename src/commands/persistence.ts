@@ -3,7 +3,7 @@ import { backgroundSave, markSaved, saveEngineRdb } from '../persistence/rdb/sav
 import { attachAof } from '../persistence/aof/writer.js';
 import type { HandlerMap } from './table.js';
 
-/** SAVE / BGSAVE (rdb.c). The engine writes RDB 11, as Redis 7.2 does (12 when hash field TTLs need it). */
+/** SAVE / BGSAVE (rdb.c), in the oldest RDB version that holds the data (save.ts versionFor). */
 
 const BGSAVE_IN_PROGRESS = new ErrorReply('ERR Background save already in progress');
 const BGSAVE_STARTED = new StatusReply('Background saving started');

@@ -22,7 +22,7 @@ import { keyToCommands } from './rewrite-commands.js';
  * or in place with the same steps and the same crash safety as Redis's BGREWRITEAOF.
  */
 
-/** Redis 7.0 loads RDB ≤ 10; a dataset with hash field TTLs goes up to 12 (save.ts versionFor). */
+/** Redis 7.0 loads RDB ≤ 10: the base is 10 unless the data needs 11 or 12 (save.ts versionFor). */
 export const AOF_BASE_RDB_VERSION: RdbWriteVersion = 10;
 
 const TEMP_PREFIX = 'temp-';

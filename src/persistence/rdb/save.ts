@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Engine } from '../../engine/engine.js';
 import { objectIdleTimeMs } from '../../engine/evict.js';
 import { hasFieldTtls } from '../../engine/hash-expire.js';
+import type { StreamObject } from '../../engine/types/stream.js';
 import { scriptHost } from '../../scripting/host.js';
 import { AtomicFileWriter } from '../io/atomic-file.js';
 import { objectToValue } from './engine-bridge.js';
@@ -22,8 +23,8 @@ export interface SaveOptions {
 export function serializeEngine(engine: Engine, functions: string[] = [], options: SaveOptions = {}): Buffer[] {
   const parts: Buffer[] = [];
   const writer = new RdbWriter((b) => parts.push(b), {
-    // Asked for a version: that one, refusing what it cannot hold (LossError). Else 11 as 7.2.
-    version: options.version ?? versionFor(engine, 11),
+    // Asked for a version: that one, refusing what it cannot hold (LossError).
+    version: options.version ?? versionFor(engine),
     compression: options.compression ?? engine.config.rdbcompression,
     thresholds: engine.config,
   });
@@ -49,18 +50,34 @@ export function serializeEngine(engine: Engine, functions: string[] = [], option
 }
 
 /**
- * The version to write: the one asked, unless the dataset holds hash field TTLs, which only
- * RDB 12 (Redis 7.4) can carry. Dropping them silently is never an option.
+ * The version an engine save writes when none is asked for: the oldest that holds the
+ * dataset without loss, so the file also goes back to older servers — 10 (Redis 7.0, which
+ * 7.2 loads to the same data and encodings), 11 when a stream consumer's active-time differs
+ * from its seen-time (7.2's RDB 11 is the first to keep it), 12 when hash field TTLs exist
+ * (7.4). Never below `floor`.
  */
-export function versionFor(engine: Engine, asked: RdbWriteVersion): RdbWriteVersion {
-  if (asked >= 12) return asked;
+export function versionFor(engine: Engine, floor: RdbWriteVersion = 10): RdbWriteVersion {
+  let needed: RdbWriteVersion = 10;
   for (const db of engine.dbs) {
     for (const key of db.hfeKeys) {
       const o = db.dict.get(key);
       if (o !== undefined && hasFieldTtls(o)) return 12;
     }
   }
-  return asked;
+  outer: for (const db of engine.dbs) {
+    for (const o of db.dict.values()) {
+      if (o.type !== 'stream') continue;
+      for (const g of (o as StreamObject).groups?.values() ?? []) {
+        for (const c of g.consumers.values()) {
+          if (c.activeTime !== c.seenTime) {
+            needed = 11;
+            break outer;
+          }
+        }
+      }
+    }
+  }
+  return needed > floor ? needed : floor;
 }
 
 /** rdbSave: the dataset into dir/dbfilename, atomically. */
