@@ -25,7 +25,8 @@ function randomBytes(r: () => number): string {
   if (kind < 0.3) return Array.from({ length: len }, () => String.fromCharCode(0x20 + Math.floor(r() * 0x5f))).join('');
   if (kind < 0.45) return `value:${Math.floor(r() * 1e6)}`.padEnd(len, '\0');
   if (kind < 0.6) return Buffer.from(Array.from({ length: len }, () => String.fromCodePoint(Math.floor(r() * 0x2000))).join(''), 'utf8').toString('latin1');
-  if (kind < 0.7) return String(Math.floor(r() * 2 ** 40) - 2 ** 39); // integer-encoded in the file
+  // Integer-encoded in the file (INT8/16/32) when small, a plain string otherwise.
+  if (kind < 0.7) return String(r() < 0.6 ? Math.floor(r() * 2 ** 33) - 2 ** 32 : Math.floor(r() * 2 ** 40) - 2 ** 39);
   if (kind < 0.75) return '\xef\xbb\xbf' + 'bom';
   return Array.from({ length: len }, () => String.fromCharCode(Math.floor(r() * 256))).join('');
 }
