@@ -187,6 +187,19 @@ describe('expiry', () => {
     expect(run('SORT', 'l', 'GET', 'w*->v')).toEqual(['one', null]);
   });
 
+  it('RENAME, COPY and MOVE carry the TTLs, and the cron still finds the hash under its new name', () => {
+    run('HSET', 'h', 'a', '1', 'b', '2');
+    run('HPEXPIRE', 'h', '100', 'FIELDS', '1', 'a');
+    run('RENAME', 'h', 'h2');
+    run('COPY', 'h2', 'h3');
+    run('MOVE', 'h3', '1');
+    expect(run('HPTTL', 'h2', 'FIELDS', '2', 'a', 'b')).toEqual([100, -1]);
+    now += 101;
+    engine.cron();
+    expect(hash('h2').size).toBe(1);
+    expect((engine.dbs[1]!.dict.get('h3') as HashObject).size).toBe(1);
+  });
+
   it('WATCH sees a field expiring', () => {
     run('HSET', 'h', 'a', '1', 'b', '2');
     run('HPEXPIRE', 'h', '10', 'FIELDS', '1', 'a');
