@@ -267,7 +267,17 @@ export class JsonWriter {
     }
     b[p++] = 0x22;
     let utf8 = false;
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    // Plain ASCII, the usual element: two bytes a step up to the first that needs a look.
+    for (; i + 1 < n; i += 2) {
+      const c = s.charCodeAt(i);
+      const d = s.charCodeAt(i + 1);
+      if ((KIND[c]! | KIND[d]!) !== 0) break;
+      b[p] = c;
+      b[p + 1] = d;
+      p += 2;
+    }
+    for (; i < n; i++) {
       const c = s.charCodeAt(i);
       const kind = KIND[c];
       if (kind === 0) {
@@ -316,7 +326,16 @@ export class JsonWriter {
     let p = this.pos;
     b[p++] = 0x22;
     let utf8 = false;
-    for (let i = start; i < end; i++) {
+    let i = start;
+    for (; i + 1 < end; i += 2) {
+      const c = a[i]!;
+      const d = a[i + 1]!;
+      if ((KIND[c]! | KIND[d]!) !== 0) break;
+      b[p] = c;
+      b[p + 1] = d;
+      p += 2;
+    }
+    for (; i < end; i++) {
       const c = a[i]!;
       const kind = KIND[c];
       if (kind === 0) {
