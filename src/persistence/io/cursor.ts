@@ -1,4 +1,5 @@
 import { NeedMoreData } from './errors.js';
+import { latin1Slice } from './latin1.js';
 
 /**
  * A cursor over a window of a larger byte stream. `base` is the absolute offset of buf[0],
@@ -115,7 +116,7 @@ export class ByteCursor {
   /** n bytes as an engine byte string (latin1). */
   latin1(n: number): string {
     this.need(n);
-    const v = this.buf.toString('latin1', this.pos, this.pos + n);
+    const v = latin1Slice(this.buf, this.pos, this.pos + n);
     this.pos += n;
     return v;
   }

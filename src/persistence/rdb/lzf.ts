@@ -37,7 +37,17 @@ export function lzfDecompress(
       ref -= input[ip++]!;
       len += 2;
       if (op + len > outLen || ref < 0) return null;
-      for (let i = 0; i < len; i++) out[op++] = out[ref++]!;
+      const distance = op - ref;
+      if (distance === 1) {
+        // A run of one byte (padding, zeros): memset instead of a byte loop.
+        out.fill(out[ref]!, op, op + len);
+        op += len;
+      } else if (len >= 16 && distance >= len) {
+        out.copyWithin(op, ref, ref + len);
+        op += len;
+      } else {
+        for (let i = 0; i < len; i++) out[op++] = out[ref++]!;
+      }
     }
   }
   return op === outLen ? out : null;

@@ -1,5 +1,6 @@
 import { lpBacklenSize } from '../../datastruct/listpack.js';
 import { CorruptError } from '../io/errors.js';
+import { latin1Slice } from '../io/latin1.js';
 
 /**
  * Decoders for the packed blobs stored inside RDB values: ziplist, listpack, intset, zipmap.
@@ -121,7 +122,7 @@ export function decodeZiplist(blob: Buffer, base: number, what = 'ziplist'): str
 
 function strAt(blob: Buffer, p: number, len: number, base: number, what: string): string {
   if (p + len > blob.length - 1) fail('entry runs past the end of its blob', base, p, what);
-  return blob.toString('latin1', p, p + len);
+  return latin1Slice(blob, p, p + len);
 }
 
 const LP_HDR_SIZE = 6;

@@ -8,6 +8,7 @@ import { Crc64 } from './crc64.js';
 import { lzfDecompress } from './lzf.js';
 import { checkLpBacklen, decodeIntset, decodeListpack, decodeZiplist, decodeZipmap } from './packed.js';
 import type { RdbKeyInfo, RdbVisitor, StreamGroup, StreamId, StreamMeta } from './types.js';
+import { latin1Slice } from '../io/latin1.js';
 
 /** Where the parser is between units. */
 type State =
@@ -1003,7 +1004,7 @@ export class RdbParser {
         return false;
       }
       if (!seen) seen = new Set();
-      const s = texts[i] ?? buf.toString('latin1', starts[i]!, starts[i]! + lens[i]!);
+      const s = texts[i] ?? latin1Slice(buf, starts[i]!, starts[i]! + lens[i]!);
       if (seen.has(s)) return true;
       seen.add(s);
       return false;
@@ -1021,7 +1022,7 @@ export class RdbParser {
         if (n % 2) throw new CorruptError(`${what} has an odd number of entries`, offset, this.context());
         for (let i = 0; i < n; i += 2) {
           if (dupOfEarlier(i, 2)) throw new CorruptError(`${what} has a duplicate member`, offset, this.context());
-          const text = texts[i + 1] ?? buf.toString('latin1', starts[i + 1]!, starts[i + 1]! + lens[i + 1]!);
+          const text = texts[i + 1] ?? latin1Slice(buf, starts[i + 1]!, starts[i + 1]! + lens[i + 1]!);
           const score = Number(text);
           if (Number.isNaN(score) && !/^[+-]?(inf|nan)/i.test(text)) {
             throw new CorruptError(`${what} has an invalid score ${JSON.stringify(text)}`, offset, this.context());
