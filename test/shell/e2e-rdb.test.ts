@@ -76,7 +76,10 @@ describe.skipIf(!hasTmux || !built)('redscope shell --rdb in a real terminal (tm
     keys('clear', 'Enter');
     await waitFor((x) => !x.includes('KEYS'));
     keys(':peek db0:zset:small', 'Enter');
-    const s = await waitFor((x) => x.includes('(reverse') === false && x.includes('"d"') && lastLine(x) === PROMPT);
+    // The whole frame, not a capture taken while the terminal was still being written.
+    const s = await waitFor(
+      (x) => x.includes('(reverse') === false && /│ type\s+│ zset/.test(x) && x.includes('"d"') && lastLine(x) === PROMPT,
+    );
     expect(s).toMatch(/│ type\s+│ zset\s+│/);
     expect(s).toMatch(/│ encoding\s+│ listpack\s+│/);
     expect(s).toMatch(/│ length\s+│ 5\s+│/);
@@ -84,7 +87,7 @@ describe.skipIf(!hasTmux || !built)('redscope shell --rdb in a real terminal (tm
     const rows = [...s.matchAll(/│ "(\w)"\s+│ (\S+)\s+│/g)].map((m) => `${m[1]} ${m[2]}`);
     expect(rows).toEqual(['c -inf', 'e 0.1', 'a 1', 'b 2.5', 'd inf']);
     keys(':peek db0:zset:big', 'Enter');
-    const big = await waitFor((x) => /encoding\s+│ skiplist/.test(x));
+    const big = await waitFor((x) => /encoding\s+│ skiplist/.test(x) && /\(\d+ more\)/.test(x) && lastLine(x) === PROMPT);
     expect(big).toMatch(/\(\d+ more\)/);
   });
 
