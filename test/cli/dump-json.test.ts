@@ -167,3 +167,59 @@ describe('dump --format jsonl/json writes what the string encoder wrote', () => 
     );
   });
 });
+
+describe("the reader's bytes element events", () => {
+  /** Hashtable hashes, plain sets, skiplist zsets and quicklists, with LZF-compressed fields and values. */
+  function plainEncodingsRdb(file: string): void {
+    const parts: Buffer[] = [];
+    const w = new RdbWriter((b) => parts.push(b), { version: 11 });
+    w.header();
+    w.selectDb(0);
+    const long = (s: string, j: number) => `${s}:${j}:`.padEnd(60, s[0]!); // compressible: LZF
+    const n = 600; // past every listpack limit
+    w.key('hash', { type: 'hash', entries: Array.from({ length: n }, (_, j) => [j % 3 ? long('field', j) : `f${j}`, j % 2 ? long('value', j) : String(j), null] as [string, string, null]) });
+    w.key('set', { type: 'set', members: Array.from({ length: n }, (_, j) => (j % 2 ? long('member', j) : `m${j}\u00e9\u0000`)) });
+    w.key('zset', { type: 'zset', entries: Array.from({ length: n }, (_, j) => [j % 2 ? long('zmember', j) : String(j * 11), j === 0 ? Infinity : j / 4] as [string, number]) });
+    w.key('list', { type: 'list', items: Array.from({ length: n }, (_, j) => (j % 3 ? long('item', j) : String(j - 300))) });
+    w.end();
+    fs.writeFileSync(file, Buffer.concat(parts));
+  }
+
+  it('give the same elements as the string events, whatever the read window splits', async () => {
+    const file = path.join(tmp, 'plain.rdb');
+    plainEncodingsRdb(file);
+    const text = (buf: Buffer, start: number, end: number, t: string | null) => t ?? buf.toString('latin1', start, end);
+    const viaStrings: string[] = [];
+    await readRdbFile(file, {
+      onKey: (info) => viaStrings.push(`key ${info.key} ${info.rdbType}`),
+      onListItem: (v) => viaStrings.push(`l ${v}`),
+      onSetMember: (m) => viaStrings.push(`s ${m}`),
+      onZsetMember: (m, sc) => viaStrings.push(`z ${m} ${sc}`),
+      onHashField: (f, v, ttl) => viaStrings.push(`h ${f} ${v} ${ttl}`),
+    });
+    expect(viaStrings).toHaveLength(4 + 4 * 600);
+    for (const chunkSize of [1, 7, 64, 1 << 20]) {
+      const viaBytes: string[] = [];
+      await readRdbFile(
+        file,
+        {
+          onKey: (info) => viaBytes.push(`key ${info.key} ${info.rdbType}`),
+          onListItem: (v) => viaBytes.push(`l ${v}`),
+          onSetMember: (m) => viaBytes.push(`s ${m}`),
+          onZsetMember: (m, sc) => viaBytes.push(`z ${m} ${sc}`),
+          onHashField: (f, v, ttl) => viaBytes.push(`h ${f} ${v} ${ttl}`),
+          onListItemBytes: (b, s, e, t) => viaBytes.push(`l ${text(b, s, e, t)}`),
+          onSetMemberBytes: (b, s, e, t) => viaBytes.push(`s ${text(b, s, e, t)}`),
+          onZsetMemberBytes: (b, s, e, t, sc) => viaBytes.push(`z ${text(b, s, e, t)} ${sc}`),
+          onHashFieldBytes: (fb, fs, fe, ft, vb, vs, ve, vt, ttl) => viaBytes.push(`h ${text(fb, fs, fe, ft)} ${text(vb, vs, ve, vt)} ${ttl}`),
+        },
+        { chunkSize },
+      );
+      expect(viaBytes, `chunk ${chunkSize}`).toEqual(viaStrings);
+    }
+    // And the dump of it is what the string encoder writes.
+    const out = memoryOut(true);
+    await dumpRdb(file, 'jsonl', {}, out);
+    expect(out.text()).toBe(Buffer.from(await referenceDump(file, 'jsonl'), 'utf8').toString('latin1'));
+  });
+});

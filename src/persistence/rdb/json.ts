@@ -369,6 +369,48 @@ export function jsonLinesVisitor(w: JsonWriter, accept: (info: RdbKeyInfo) => bo
       }
       w.byte(CLOSE);
     },
+    // The same elements as bytes, where the reader has them (no string built per element).
+    onListItemBytes(buf, start, stop, text) {
+      if (skip) return;
+      if (text !== null) w.bytes(text, n++ ? COMMA : 0);
+      else {
+        if (n++) w.byte(COMMA);
+        w.bytesOf(buf, start, stop);
+      }
+    },
+    onSetMemberBytes(buf, start, stop, text) {
+      if (skip) return;
+      if (text !== null) w.bytes(text, n++ ? COMMA : 0);
+      else {
+        if (n++) w.byte(COMMA);
+        w.bytesOf(buf, start, stop);
+      }
+    },
+    onZsetMemberBytes(buf, start, stop, text, sc) {
+      if (skip) return;
+      if (n++) w.byte(COMMA);
+      w.byte(OPEN);
+      if (text !== null) w.bytes(text);
+      else w.bytesOf(buf, start, stop);
+      w.byte(COMMA);
+      score(sc);
+      w.byte(CLOSE);
+    },
+    onHashFieldBytes(fb, fs, fe, ft, vb, vs, ve, vt, ttl) {
+      if (skip) return;
+      if (n++) w.byte(COMMA);
+      w.byte(OPEN);
+      if (ft !== null) w.bytes(ft);
+      else w.bytesOf(fb, fs, fe);
+      w.byte(COMMA);
+      if (vt !== null) w.bytes(vt);
+      else w.bytesOf(vb, vs, ve);
+      if (ttl !== null) {
+        w.byte(COMMA);
+        w.number(ttl);
+      }
+      w.byte(CLOSE);
+    },
     onStreamEntry(id, fields) {
       if (collecting) collector.onStreamEntry!(id, fields);
     },

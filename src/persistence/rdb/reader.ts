@@ -324,6 +324,19 @@ export class RdbParser {
   private viewEnd = 0;
 
   /**
+   * strView, then a copy when the bytes sit in the LZF scratch buffer, which the next string
+   * read reuses: for the first of two strings read before one event (a hash field).
+   */
+  private strViewKept(cur: ByteCursor): void {
+    this.strView(cur);
+    if (this.viewBuf === this.lzfOut) {
+      this.viewBuf = Buffer.from(this.viewBuf.subarray(this.viewStart, this.viewEnd));
+      this.viewEnd -= this.viewStart;
+      this.viewStart = 0;
+    }
+  }
+
+  /**
    * Reads past a string the visitor does not want, validating it the same way (LZF is still
    * decompressed) but without building a JS string: verify runs on this path.
    */
@@ -817,7 +830,11 @@ export class RdbParser {
         break;
       }
       case C.RDB_TYPE_SET: {
-        if (v.onSetMember) {
+        if (v.onSetMemberBytes) {
+          this.strView(cur);
+          this.startKey();
+          v.onSetMemberBytes(this.viewBuf, this.viewStart, this.viewEnd, null);
+        } else if (v.onSetMember) {
           const m = this.str(cur);
           this.startKey();
           v.onSetMember(m);
@@ -839,6 +856,16 @@ export class RdbParser {
         break;
       }
       case C.RDB_TYPE_ZSET_2: {
+        if (v.onZsetMemberBytes) {
+          // The score is read before the event: a member is never reported twice when the
+          // score is still missing from the window.
+          this.strView(cur);
+          const score = cur.f64le();
+          if (Number.isNaN(score)) this.corrupt('zset score is NaN', cur, cur.offset - 8);
+          this.startKey();
+          v.onZsetMemberBytes(this.viewBuf, this.viewStart, this.viewEnd, null, score);
+          break;
+        }
         if (!v.onZsetMember && v.onZsetMemberLength) {
           const n = this.strShape(cur);
           const text = this.shapeText;
@@ -856,7 +883,15 @@ export class RdbParser {
         break;
       }
       case C.RDB_TYPE_HASH: {
-        if (v.onHashField) {
+        if (v.onHashFieldBytes) {
+          this.strViewKept(cur);
+          const fb = this.viewBuf;
+          const fs = this.viewStart;
+          const fe = this.viewEnd;
+          this.strView(cur);
+          this.startKey();
+          v.onHashFieldBytes(fb, fs, fe, null, this.viewBuf, this.viewStart, this.viewEnd, null, null);
+        } else if (v.onHashField) {
           const f = this.str(cur);
           const val = this.str(cur);
           this.startKey();
@@ -1079,9 +1114,24 @@ export class RdbParser {
     const v = this.visitor;
     if (container === C.QUICKLIST_NODE_CONTAINER_PLAIN) {
       this.startKey();
-      if (v.onListItem) v.onListItem(buf.toString('latin1'));
+      if (v.onListItemBytes) v.onListItemBytes(buf, 0, buf.length, null);
+      else if (v.onListItem) v.onListItem(buf.toString('latin1'));
       else if (v.onListItemLength) v.onListItemLength(buf.length, maybeIntBytes(buf, 0, buf.length) ? buf.toString('latin1') : null);
       v.onListNode?.(1);
+    } else if (v.onListItemBytes && st.rdbType === C.RDB_TYPE_LIST_QUICKLIST_2) {
+      // Bytes: the node is walked and checked whole first, then its entries are handed out.
+      const what = `${C.RDB_TYPE_LABELS[st.rdbType]} node`;
+      const lens = this.nodeLens;
+      const texts = this.nodeTexts;
+      const starts = this.nodeStarts;
+      const count = listpackShapes(buf, offset, what, lens, texts, starts);
+      for (let i = 0; i < count; i++) {
+        this.startKey();
+        const at = starts[i]!;
+        if (at < 0) v.onListItemBytes(buf, 0, 0, texts[i]!);
+        else v.onListItemBytes(buf, at, at + lens[i]!, null);
+      }
+      if (count) v.onListNode?.(count);
     } else if (!v.onListItem && v.onListItemLength && st.rdbType === C.RDB_TYPE_LIST_QUICKLIST_2) {
       // Length-only: the node's entries are walked (and checked) without building strings.
       const what = `${C.RDB_TYPE_LABELS[st.rdbType]} node`;

@@ -102,6 +102,21 @@ export interface RdbVisitor {
   onSetMemberLength?(length: number, text: Bytes | null): void;
   onZsetMemberLength?(length: number, text: Bytes | null, score: number): void;
   onHashFieldLength?(fieldLength: number, fieldText: Bytes | null, valueLength: number, valueText: Bytes | null, expireAt: number | null): void;
+  /**
+   * Bytes element events, for consumers that only copy elements out (the JSON dump): where the
+   * reader has them (quicklist 2 lists, and the plain-string encodings of sets, zsets and
+   * hashes) they are used instead of the string events, which still come for the other
+   * encodings. An element is buf[start, end), valid during the call only, or, when `text` is
+   * not null, that text (an integer entry). Validation is the same as with the string events.
+   */
+  onListItemBytes?(buf: Buffer, start: number, end: number, text: Bytes | null): void;
+  onSetMemberBytes?(buf: Buffer, start: number, end: number, text: Bytes | null): void;
+  onZsetMemberBytes?(buf: Buffer, start: number, end: number, text: Bytes | null, score: number): void;
+  onHashFieldBytes?(
+    fieldBuf: Buffer, fieldStart: number, fieldEnd: number, fieldText: Bytes | null,
+    valueBuf: Buffer, valueStart: number, valueEnd: number, valueText: Bytes | null,
+    expireAt: number | null,
+  ): void;
   onStreamEntry?(id: StreamId, fields: Bytes[]): void;
   /** After a stream node's entries: its master ID and listpack size (deleted entries included). */
   onStreamNode?(master: StreamId, listpackBytes: number): void;
