@@ -12,7 +12,7 @@ import { collectKeys, type RdbValue } from '../persistence/rdb/value.js';
 import { encodeCommand } from '../resp/encoder.js';
 import type { CliIO } from './main.js';
 import { ensureReadable, describeFormatError, EXIT_INVALID, EXIT_VALID } from './file-input.js';
-import { StreamSink } from './output.js';
+import { StreamGate, StreamSink } from './output.js';
 import { Progress } from './progress.js';
 
 export type DumpFormat = 'jsonl' | 'json' | 'resp' | 'text';
@@ -262,24 +262,15 @@ export function fileOut(path: string, encoding: 'latin1' | 'utf8' = 'latin1'): T
  * full. A reader that went away (EPIPE) makes it closed, quietly.
  */
 export class ByteStreamOut implements TextOut {
-  private broken = false;
   private full = false;
-  private drained: Promise<void> | null = null;
-  private releaseDrain: (() => void) | null = null;
+  private readonly gate: StreamGate;
 
   constructor(private readonly stream: NodeJS.WritableStream) {
-    stream.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EPIPE') {
-        this.broken = true;
-        this.releaseDrain?.();
-      } else throw e;
-    });
-    stream.on('drain', () => this.releaseDrain?.());
-    stream.on('close', () => this.releaseDrain?.());
+    this.gate = new StreamGate(stream);
   }
 
   get closed(): boolean {
-    return this.broken;
+    return this.gate.closed;
   }
 
   write(s: string): void {
@@ -287,7 +278,7 @@ export class ByteStreamOut implements TextOut {
   }
 
   writeBytes(chunk: Buffer, release: () => void): void {
-    if (this.broken) {
+    if (this.gate.closed) {
       release();
       return;
     }
@@ -296,15 +287,10 @@ export class ByteStreamOut implements TextOut {
 
   /** Resolves when the stream can take more. */
   flush(): void | Promise<void> {
-    if (!this.full || this.broken) return;
-    return (this.drained ??= new Promise<void>((resolve) => {
-      this.releaseDrain = () => {
-        this.full = false;
-        this.drained = null;
-        this.releaseDrain = null;
-        resolve();
-      };
-    }));
+    if (!this.full || this.gate.closed) return;
+    return this.gate.drain().then(() => {
+      this.full = false;
+    });
   }
 }
 

@@ -1,30 +1,17 @@
 import type { Sink } from './runner.js';
 
 /**
- * Batched output to a stream: replies are collected and written in large chunks (one
- * write per ~64 KiB, or when the caller flushes), as engine byte strings → raw bytes.
+ * What a writer to a stream needs from it: `closed` once the reader went away (EPIPE, e.g.
+ * `| head`: stop writing, quietly, as redis-cli ignores SIGPIPE), and one shared wait for
+ * 'drain' however many writes hit a full stream.
  */
-export class StreamSink implements Sink {
-  private parts: string[] = [];
-  private size = 0;
+export class StreamGate {
   private broken = false;
-
-  /** The reader went away (EPIPE): nothing more will be written. */
-  get closed(): boolean {
-    return this.broken;
-  }
-  /** One shared wait for 'drain' (however many flushes hit a full stream). */
   private drained: Promise<void> | null = null;
   private releaseDrain: (() => void) | null = null;
 
-  constructor(
-    private readonly stream: NodeJS.WritableStream,
-    private readonly limit = 1 << 16,
-    /** latin1 for engine byte strings; utf8 for text built as JS strings (JSON). */
-    private readonly encoding: 'latin1' | 'utf8' = 'latin1',
-  ) {
+  constructor(stream: NodeJS.WritableStream) {
     stream.on('error', (e: NodeJS.ErrnoException) => {
-      // The reader went away (e.g. `| head`): stop writing, as redis-cli ignores SIGPIPE.
       if (e.code === 'EPIPE') {
         this.broken = true;
         this.releaseDrain?.();
@@ -32,6 +19,45 @@ export class StreamSink implements Sink {
     });
     stream.on('drain', () => this.releaseDrain?.());
     stream.on('close', () => this.releaseDrain?.());
+  }
+
+  get closed(): boolean {
+    return this.broken;
+  }
+
+  /** Resolves at the next 'drain' (or when the stream closes or breaks). */
+  drain(): Promise<void> {
+    return (this.drained ??= new Promise<void>((resolve) => {
+      this.releaseDrain = () => {
+        this.drained = null;
+        this.releaseDrain = null;
+        resolve();
+      };
+    }));
+  }
+}
+
+/**
+ * Batched output to a stream: replies are collected and written in large chunks (one
+ * write per ~64 KiB, or when the caller flushes), as engine byte strings → raw bytes.
+ */
+export class StreamSink implements Sink {
+  private parts: string[] = [];
+  private size = 0;
+  private readonly gate: StreamGate;
+
+  /** The reader went away (EPIPE): nothing more will be written. */
+  get closed(): boolean {
+    return this.gate.closed;
+  }
+
+  constructor(
+    private readonly stream: NodeJS.WritableStream,
+    private readonly limit = 1 << 16,
+    /** latin1 for engine byte strings; utf8 for text built as JS strings (JSON). */
+    private readonly encoding: 'latin1' | 'utf8' = 'latin1',
+  ) {
+    this.gate = new StreamGate(stream);
   }
 
   write(s: string): void {
@@ -46,24 +72,18 @@ export class StreamSink implements Sink {
     const data = this.parts.length === 1 ? this.parts[0]! : this.parts.join('');
     this.parts = [];
     this.size = 0;
-    if (this.broken || data.length === 0) return;
+    if (this.gate.closed || data.length === 0) return;
     const ok = this.stream.write(Buffer.from(data, this.encoding));
     if (ok) return;
     // Back-pressure: callers that await flush() wait for the stream; automatic flushes from
     // write() share the same single wait instead of piling up listeners.
-    return (this.drained ??= new Promise<void>((resolve) => {
-      this.releaseDrain = () => {
-        this.drained = null;
-        this.releaseDrain = null;
-        resolve();
-      };
-    }));
+    return this.gate.drain();
   }
 
   /** Flushes and waits until everything handed to the stream has been written out. */
   async end(): Promise<void> {
     await this.flush();
-    if (this.broken) return;
+    if (this.gate.closed) return;
     await new Promise<void>((resolve) => this.stream.write('', () => resolve()));
   }
 }
