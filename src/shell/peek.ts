@@ -52,7 +52,7 @@ function lengthOf(o: RedisObject): number {
   }
 }
 
-function elements(o: RedisObject, n: number): { head: string[]; rows: string[][] } {
+function elements(o: RedisObject, n: number, now: number): { head: string[]; rows: string[][] } {
   switch (o.type) {
     case 'string':
       return { head: ['value'], rows: [[cell((o as StringObject).value)]] };
@@ -65,8 +65,13 @@ function elements(o: RedisObject, n: number): { head: string[]; rows: string[][]
         head: ['member', 'score'],
         rows: take((o as ZSetObject).entries(), n).map(([m, s]) => [cell(m), formatDouble(s)]),
       };
-    case 'hash':
-      return { head: ['field', 'value'], rows: take((o as HashObject).entries(), n).map(([f, v]) => [cell(f), cell(v)]) };
+    case 'hash': {
+      const h = o as HashObject;
+      const rows = take(h.entries(), n);
+      // Fields with their own TTL (Redis 7.4): a third column says how long each has left.
+      if (!h.ttls?.size) return { head: ['field', 'value'], rows: rows.map(([f, v]) => [cell(f), cell(v)]) };
+      return { head: ['field', 'value', 'ttl'], rows: rows.map(([f, v]) => [cell(f), cell(v), remaining(h.ttlOf(f), now)]) };
+    }
     case 'stream':
       return {
         head: ['id', 'fields'],
@@ -75,8 +80,8 @@ function elements(o: RedisObject, n: number): { head: string[]; rows: string[][]
   }
 }
 
-function ttlText(db: Db, key: Bytes, now: number): string {
-  const when = db.expires.get(key);
+/** Time left before an absolute expiry (ms), as :peek shows it; 'none' without one. */
+function remaining(when: number | undefined, now: number): string {
   if (when === undefined) return 'none';
   const ms = Math.max(0, when - now);
   return ms >= 1000 ? `${(ms / 1000).toFixed(3)} s` : `${ms} ms`;
@@ -103,11 +108,11 @@ export function peek(
     { key: bytesToUtf8(cell(key)) } as never,
     { type: o.type } as never,
     { encoding: o.encoding } as never,
-    { ttl: ttlText(db, key, now) } as never,
+    { ttl: remaining(db.expires.get(key), now) } as never,
     { length: String(len) } as never,
   );
   if (usage) info.push({ memory: `${usage(key, o)} bytes` } as never);
-  const { head, rows } = elements(o, n);
+  const { head, rows } = elements(o, n, now);
   const els = table(head);
   for (const r of rows) els.push(r);
   let out = info.toString() + '\n' + els.toString();

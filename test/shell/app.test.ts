@@ -448,6 +448,13 @@ describe('shell: meta-commands', () => {
     await s.run(':peek l');
     expect(s.output()).toMatch(/│ encoding *│ listpack/);
     expect(s.output()).toContain('(10 more)');
+    // Hash fields with their own TTL (Redis 7.4) get a ttl column.
+    await s.run('HSET h f1 v1 f2 v2');
+    await s.run('HPEXPIRE h 50000 FIELDS 1 f1');
+    await s.run(':peek h');
+    expect(s.output()).toMatch(/│ encoding *│ listpackex/);
+    expect(s.output()).toMatch(/│ "f1" *│ "v1" *│ (49|50)\.\d{3} s *│/);
+    expect(s.output()).toMatch(/│ "f2" *│ "v2" *│ none *│/);
   });
 
   it(':time, :help and unknown meta-commands', async () => {
