@@ -567,9 +567,10 @@ function hexpireGeneric(ctx: Session, argv: Bytes[], basetime: number, seconds: 
   const set: Bytes[] = [];
   let deleted = 0;
   for (const f of fields) {
-    replies.push(setFieldExpire(ctx, key, h, f, expire, cond));
-    if (replies[replies.length - 1] === DONE) set.push(f);
-    else if (replies[replies.length - 1] === DELETED) deleted++;
+    const r = setFieldExpire(ctx, key, h, f, expire, cond);
+    replies.push(r);
+    if (r === DONE) set.push(f);
+    else if (r === DELETED) deleted++;
   }
   if (set.length + deleted > 0) {
     modified(ctx, key, deleted ? 'hdel' : 'hexpire', set.length + deleted);

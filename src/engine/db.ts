@@ -100,7 +100,7 @@ export class Db {
   add(key: Bytes, value: RedisObject): void {
     this.engine.initObjectClock(value);
     this.dict.set(key, value);
-    if (value.type === 'hash' && hasFieldTtls(value)) this.hfeKeys.add(key);
+    if (hasFieldTtls(value)) this.hfeKeys.add(key);
     this.engine.notifyKeyspaceEvent('n', 'new', key, this.id);
     if (this.blockingKeys.size !== 0 && this.blockingKeys.has(key)) this.engine.signalKeyAsReady(this, key);
   }
@@ -114,7 +114,7 @@ export class Db {
     if (exists) {
       this.engine.initObjectClock(value);
       this.dict.set(key, value);
-      if (value.type === 'hash' && hasFieldTtls(value)) this.hfeKeys.add(key);
+      if (hasFieldTtls(value)) this.hfeKeys.add(key);
       if (!keepTtl) this.expires.delete(key);
       if (this.blockingKeys.size !== 0 && this.blockingKeys.has(key)) this.engine.signalKeyAsReady(this, key);
     } else {
@@ -127,7 +127,7 @@ export class Db {
   overwrite(key: Bytes, value: RedisObject): void {
     this.engine.initObjectClock(value);
     this.dict.set(key, value);
-    if (value.type === 'hash' && hasFieldTtls(value)) this.hfeKeys.add(key);
+    if (hasFieldTtls(value)) this.hfeKeys.add(key);
   }
 
   /** dbDelete: true if the key existed. Does not signal; callers do. */

@@ -178,7 +178,7 @@ class Replay {
 
   /** False once the file needs no more bytes (--until reached). */
   feed(chunk: Buffer): boolean {
-    this.current ??= new FileReplay(this.files[this.index]!, this.engine, this.session, this.index === this.files.length - 1, this.options);
+    this.current ??= this.openFile();
     this.done += chunk.length;
     this.options.onProgress?.(this.done, this.total);
     return this.current.feed(chunk);
@@ -187,7 +187,7 @@ class Replay {
   /** Ends the current file; false when the replay stops here. */
   endFile(): boolean {
     const file = this.files[this.index]!;
-    const fr = this.current ?? new FileReplay(file, this.engine, this.session, this.index === this.files.length - 1, this.options);
+    const fr = this.current ?? this.openFile(); // an empty file gets no feed
     this.current = null;
     this.index++;
     const r = fr.end();
@@ -203,6 +203,11 @@ class Replay {
       return false;
     }
     return true;
+  }
+
+  private openFile(): FileReplay {
+    const last = this.index === this.files.length - 1;
+    return new FileReplay(this.files[this.index]!, this.engine, this.session, last, this.options);
   }
 
   close(): void {

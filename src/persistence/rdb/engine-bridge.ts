@@ -45,7 +45,6 @@ export function valueToObject(v: RdbValue, rdbType: number, config: Config, now 
       return ZSetObject.fromEntries(config, v.entries);
     case 'hash': {
       // Redis 7.4 does not load a field whose TTL has passed; a hash left empty is skipped.
-      if (!v.entries.some((e) => e[2] !== null)) return v.entries.length ? HashObject.fromEntries(v.entries.map(([f, val]) => [f, val] as [Bytes, Bytes]), config) : null;
       const live = v.entries.filter((e) => e[2] === null || e[2] > now);
       return live.length ? HashObject.fromEntriesWithTtl(live, config) : null;
     }

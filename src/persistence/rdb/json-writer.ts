@@ -37,6 +37,21 @@ const ESC_LEN = new Uint8Array(256);
   for (let c = 0x80; c < 0x100; c++) KIND[c] = 2;
 }
 
+/** Writes byte c's escape (KIND 1) at b[p]; returns the position after it. */
+function writeEscape(b: Uint8Array, p: number, c: number): number {
+  const at = c * 6;
+  const len = ESC_LEN[c]!;
+  b[p] = 0x5c;
+  b[p + 1] = ESC[at + 1]!;
+  if (len === 6) {
+    b[p + 2] = 0x30;
+    b[p + 3] = 0x30;
+    b[p + 4] = ESC[at + 4]!;
+    b[p + 5] = ESC[at + 5]!;
+  }
+  return p + len;
+}
+
 /** "\u0000" repeated: a run of NUL bytes (padding, DEBUG POPULATE values) is copied from here. */
 const NUL_RUN_MAX = 256;
 const NUL_RUN = Buffer.from('\\u0000'.repeat(NUL_RUN_MAX), 'latin1');
@@ -300,17 +315,7 @@ export class JsonWriter {
         p += 6 * r;
         i += r - 1;
       } else {
-        const at = c * 6;
-        const len = ESC_LEN[c]!;
-        b[p] = 0x5c;
-        b[p + 1] = ESC[at + 1]!;
-        if (len === 6) {
-          b[p + 2] = 0x30;
-          b[p + 3] = 0x30;
-          b[p + 4] = ESC[at + 4]!;
-          b[p + 5] = ESC[at + 5]!;
-        }
-        p += len;
+        p = writeEscape(b, p, c);
       }
     }
     b[p++] = 0x22;
@@ -357,17 +362,7 @@ export class JsonWriter {
         p += 6 * r;
         i += r - 1;
       } else {
-        const at = c * 6;
-        const len = ESC_LEN[c]!;
-        b[p] = 0x5c;
-        b[p + 1] = ESC[at + 1]!;
-        if (len === 6) {
-          b[p + 2] = 0x30;
-          b[p + 3] = 0x30;
-          b[p + 4] = ESC[at + 4]!;
-          b[p + 5] = ESC[at + 5]!;
-        }
-        p += len;
+        p = writeEscape(b, p, c);
       }
     }
     b[p++] = 0x22;
